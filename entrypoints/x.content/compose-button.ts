@@ -1,0 +1,144 @@
+import { browser } from 'wxt/browser';
+import type { LocationWatcher } from '@/lib/dom/location';
+import { observeElements } from '@/lib/dom/observe';
+import { listenToFrame } from '@/lib/rpc/frame';
+import { parseRoute } from '@/lib/sites/x/routes';
+import { X_SELECTORS } from '@/lib/sites/x/selectors';
+
+const BUTTON_CSS = `
+:host { all: initial; display: inline-flex; align-items: center; flex: none; }
+button {
+  display: inline-flex; align-items: center; justify-content: center;
+  width: 34px; height: 34px; margin: 0 4px; padding: 0; border: 0; border-radius: 999px;
+  background: transparent; color: rgb(29, 155, 240); cursor: pointer;
+}
+button:hover { background: rgba(29, 155, 240, 0.1); }
+button:focus-visible { outline: 2px solid rgb(29, 155, 240); outline-offset: 1px; }
+button[aria-disabled="true"] { color: rgb(113, 118, 123); cursor: not-allowed; }
+svg { width: 20px; height: 20px; fill: currentColor; }
+`;
+
+// A padlock (drawn for Sotto; no external assets so nothing is fetched from the page).
+const LOCK_PATH =
+  'M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3H9zm3 3.5a1.5 1.5 0 0 1 .75 2.8V18h-1.5v-1.7A1.5 1.5 0 0 1 12 13.5z';
+
+function createButtonHost(label: string): { host: HTMLElement; button: HTMLButtonElement } {
+  const host = document.createElement('sotto-compose-button');
+  host.dataset.sotto = 'compose-button';
+  // Closed: the page cannot reach the button inside or script its handlers.
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = BUTTON_CSS;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.title = label;
+  button.setAttribute('aria-label', label);
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', LOCK_PATH);
+  svg.append(path);
+  button.append(svg);
+  shadow.append(style, button);
+  return { host, button };
+}
+
+function createComposeFrame(): HTMLIFrameElement {
+  const iframe = document.createElement('iframe');
+  iframe.dataset.sotto = 'compose-frame';
+  const url = new URL(browser.runtime.getURL('/compose.html'));
+  url.searchParams.set('host', location.origin);
+  iframe.src = url.href;
+  iframe.title = 'Sotto secure message';
+  iframe.setAttribute('allow', '');
+  Object.assign(iframe.style, {
+    display: 'block',
+    width: '100%',
+    height: '160px',
+    border: '0',
+    colorScheme: 'normal',
+    background: 'transparent',
+  });
+  return iframe;
+}
+
+/**
+ * The lock button in X's composer. It opens the secure compose frame; it never reads or
+ * writes X's textarea itself. Clicks must be trusted (a real user), since the page can
+ * synthesise events on our host element.
+ */
+export function initComposeButton(
+  root: ShadowRoot | Element,
+  navigation: LocationWatcher,
+  vaultState: 'connected' | 'unavailable',
+  signal: AbortSignal,
+): void {
+  const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+
+  observeElements<HTMLFormElement>(
+    root,
+    X_SELECTORS.composerForm,
+    (form, formSignal) => {
+      const { host, button } = createButtonHost('Write an encrypted message with Sotto');
+      host.dataset.sottoVault = vaultState;
+      let frame: HTMLIFrameElement | null = null;
+      let frameSignal: AbortController | null = null;
+
+      const closeFrame = (): void => {
+        frameSignal?.abort();
+        frame?.remove();
+        frame = null;
+        button.setAttribute('aria-expanded', 'false');
+      };
+
+      const openFrame = (): void => {
+        const route = parseRoute(location.href);
+        if (route.kind !== 'chat-conversation') return;
+        frame = createComposeFrame();
+        frameSignal = new AbortController();
+        const current = frame;
+        listenToFrame(
+          current,
+          extensionOrigin,
+          (message) => {
+            if (message.type === 'ready') {
+              current.dataset.sottoFrame = 'ready';
+              // Move focus into the frame so the user can type at once; a cross-origin frame
+              // may not take focus by itself.
+              current.focus();
+            }
+            if (message.type === 'resize') current.style.height = `${message.height}px`;
+            if (message.type === 'close') {
+              closeFrame();
+              button.focus();
+            }
+          },
+          AbortSignal.any([frameSignal.signal, formSignal]),
+        );
+        form.before(current);
+        button.setAttribute('aria-expanded', 'true');
+      };
+
+      button.addEventListener(
+        'click',
+        (event) => {
+          if (!event.isTrusted) return;
+          if (frame) closeFrame();
+          else openFrame();
+        },
+        { signal: formSignal },
+      );
+
+      // A compose frame belongs to one conversation: close it when the user moves on.
+      navigation.addEventListener('change', closeFrame, { signal: formSignal });
+
+      form.prepend(host);
+      formSignal.addEventListener('abort', () => {
+        closeFrame();
+        host.remove();
+      });
+    },
+    signal,
+  );
+}

@@ -1,0 +1,28 @@
+import { LocationWatcher } from '@/lib/dom/location';
+import { callVault } from '@/lib/rpc/client';
+import { HOST_MATCHES } from '@/lib/sites/hosts';
+import { observeChatRoots } from '@/lib/sites/x/chat-root';
+import { initComposeButton } from './compose-button';
+
+/**
+ * The x.com content script: thin glue. It finds X's chat UI and mounts Sotto's entry points
+ * there; it only ever handles ciphertext and opaque ids (isolation rule 2).
+ */
+export default defineContentScript({
+  matches: HOST_MATCHES,
+  runAt: 'document_idle',
+  async main(ctx) {
+    const controller = new AbortController();
+    ctx.onInvalidated(() => controller.abort());
+    const { signal } = controller;
+
+    const hello = await callVault('content.hello', { site: 'x' });
+    const vaultState = hello.ok ? 'connected' : 'unavailable';
+    const navigation = new LocationWatcher(signal);
+
+    observeChatRoots((root, rootSignal) => {
+      navigation.watchRoot(root);
+      initComposeButton(root, navigation, vaultState, AbortSignal.any([signal, rootSignal]));
+    }, signal);
+  },
+});

@@ -1,0 +1,85 @@
+/**
+ * postMessage between an extension frame (compose, reader) and the content script that
+ * mounted it. Layout only — never plaintext, ids the page could misuse, or keys — because
+ * the host page sees every message posted to its window (isolation rule 4).
+ */
+
+import { isHostOrigin } from '../sites/hosts';
+
+const CHANNEL = 'sotto-frame';
+
+export type FrameToHost =
+  | { type: 'ready' }
+  | { type: 'resize'; height: number }
+  | { type: 'close' };
+
+interface Wire {
+  channel: typeof CHANNEL;
+  message: FrameToHost;
+}
+
+const MAX_FRAME_HEIGHT = 4000;
+
+/** Accepts exactly the shapes above; anything else is `null`. */
+export function parseFrameToHost(data: unknown): FrameToHost | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { channel, message } = data as Partial<Wire>;
+  if (channel !== CHANNEL || typeof message !== 'object' || message === null) return null;
+  switch (message.type) {
+    case 'ready':
+    case 'close':
+      return { type: message.type };
+    case 'resize': {
+      const { height } = message as { height?: unknown };
+      if (typeof height !== 'number' || !Number.isFinite(height)) return null;
+      return {
+        type: 'resize',
+        height: Math.min(Math.max(0, Math.round(height)), MAX_FRAME_HEIGHT),
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * In the frame: the origin of the page that embeds us, taken from the `host` query
+ * parameter the content script sets, and only if it is one of our host sites. Posting to
+ * that exact origin means a frame embedded anywhere else talks to no one.
+ */
+export function hostOriginFromLocation(search: string): string | null {
+  const host = new URLSearchParams(search).get('host');
+  return isHostOrigin(host) ? host : null;
+}
+
+/** In the frame: tell the embedding content script something about layout. */
+export function postToHost(
+  message: FrameToHost,
+  hostOrigin: string,
+  target: Window = parent,
+): void {
+  const wire: Wire = { channel: CHANNEL, message };
+  target.postMessage(wire, hostOrigin);
+}
+
+/**
+ * In the content script: listen to one frame. Both checks matter: `source` ties the message
+ * to our iframe, `origin` proves the iframe still shows our page (the host can navigate a
+ * child frame elsewhere).
+ */
+export function listenToFrame(
+  iframe: HTMLIFrameElement,
+  extensionOrigin: string,
+  onMessage: (message: FrameToHost) => void,
+  signal: AbortSignal,
+): void {
+  window.addEventListener(
+    'message',
+    (event: MessageEvent) => {
+      if (event.source !== iframe.contentWindow || event.origin !== extensionOrigin) return;
+      const message = parseFrameToHost(event.data);
+      if (message) onMessage(message);
+    },
+    { signal },
+  );
+}

@@ -1,0 +1,21 @@
+/**
+ * Every x.com selector Sotto relies on, in one place (see ../shared/design/X-DOM.md).
+ * x.com changes without notice: when one of these stops matching, the adapter reports an
+ * unhealthy state instead of guessing. Never loaded or patched at run time.
+ */
+export const X_SELECTORS = {
+  /** Host of the chat route; its open shadow root holds the whole chat UI. */
+  chatEmbedRoute: '[data-testid="xchatEmbedRoute"]',
+  conversationPanel: 'section[data-testid="dm-conversation-panel"]',
+  conversationHeader: '[data-testid="dm-conversation-header"]',
+  messageList: '[data-testid="dm-message-list"]',
+  messageRow: '[data-dm-message-row]',
+  composerForm: 'form[data-testid="dm-composer-form"]',
+  composerTextarea: 'textarea[data-testid="dm-composer-textarea"]',
+  composerSendButton: 'button[data-testid="dm-composer-send-button"]',
+  /** Left navigation: the signed-in user's profile link. */
+  ownProfileLink: 'a[data-testid="AppTabBar_Profile_Link"]',
+  accountSwitcher: '[data-testid="SideNav_AccountSwitcher_Button"]',
+  primaryColumn: '[data-testid="primaryColumn"]',
+  profileMessageButton: 'button[data-testid="sendDMFromProfile"]',
+} as const;

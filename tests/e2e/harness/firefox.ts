@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import puppeteer, { type Page } from 'puppeteer-core';
+import { browserExecutable } from './browsers';
+import type { BrowserSession, PageFunction, TestPage } from './session';
+
+export interface FirefoxOptions {
+  extensionDir: string;
+  /** The add-on id from the manifest (browser_specific_settings.gecko.id). */
+  addonId: string;
+  extraPrefs?: Record<string, unknown>;
+}
+
+function wrapPage(page: Page): TestPage {
+  return {
+    async goto(url) {
+      await page.goto(url, { waitUntil: 'domcontentloaded' });
+    },
+    url: () => page.url(),
+    evaluate: <A, T>(fn: PageFunction<A, T>, arg: A) =>
+      page.evaluate(fn as (arg: unknown) => Promise<T>, arg as unknown) as Promise<T>,
+    async waitFor(fn, arg, timeoutMs = 15_000) {
+      await page.waitForFunction(
+        fn as (arg: unknown) => unknown,
+        { timeout: timeoutMs, polling: 50 },
+        arg,
+      );
+    },
+    clickAt: (x, y) => page.mouse.click(x, y),
+    type: (text) => page.keyboard.type(text),
+    press: (key) => page.keyboard.press(key as Parameters<Page['keyboard']['press']>[0]),
+    async screenshot(path) {
+      await page.screenshot({ path: path as `${string}.png` });
+    },
+    close: () => page.close(),
+  };
+}
+
+/**
+ * Firefox ESR over WebDriver BiDi with the production build installed as a temporary
+ * add-on. x.com resolves to 127.0.0.1 (so the fixture must listen on port 443). The
+ * add-on's moz-extension UUID is fixed by a pref so tests can open its pages.
+ */
+export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSession> {
+  const uuid = randomUUID();
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: browserExecutable('firefox'),
+    headless: true,
+    acceptInsecureCerts: true,
+    defaultViewport: { width: 1280, height: 900 },
+    extraPrefsFirefox: {
+      'xpinstall.signatures.required': false,
+      'network.dns.forceResolve': '127.0.0.1',
+      'extensions.webextensions.uuids': JSON.stringify({ [options.addonId]: uuid }),
+      'browser.shell.checkDefaultBrowser': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      ...options.extraPrefs,
+    },
+  });
+  await browser.installExtension(options.extensionDir);
+  return {
+    name: 'firefox',
+    async newPage() {
+      return wrapPage(await browser.newPage());
+    },
+    extensionUrl: (path) => `moz-extension://${uuid}/${path}`,
+    async close() {
+      await browser.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * One interface over Playwright (Chromium) and Puppeteer (Firefox over WebDriver BiDi), so
+ * every end-to-end test runs unchanged in both browsers.
+ */
+import type { BrowserName } from './browsers';
+
+export type PageFunction<A, T> = (arg: A) => T | Promise<T>;
+
+export interface TestPage {
+  goto(url: string): Promise<void>;
+  url(): string;
+  evaluate<A, T>(fn: PageFunction<A, T>, arg: A): Promise<T>;
+  /** Resolves once `fn(arg)` returns something truthy in the page. */
+  waitFor<A>(fn: PageFunction<A, unknown>, arg: A, timeoutMs?: number): Promise<void>;
+  /** A trusted mouse click at page coordinates (CSS pixels). */
+  clickAt(x: number, y: number): Promise<void>;
+  /** Trusted key input to whatever has focus (including a focused child frame). */
+  type(text: string): Promise<void>;
+  press(key: string): Promise<void>;
+  screenshot(path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BrowserSession {
+  name: BrowserName;
+  /** A new tab. */
+  newPage(): Promise<TestPage>;
+  /** URL of an extension page, e.g. `popup.html`. */
+  extensionUrl(path: string): string;
+  close(): Promise<void>;
+}

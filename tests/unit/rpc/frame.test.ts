@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import { hostOriginFromLocation, parseFrameToHost } from '../../../lib/rpc/frame';
+
+describe('parseFrameToHost', () => {
+  const wire = (message: unknown) => ({ channel: 'sotto-frame', message });
+
+  test('accepts the layout messages', () => {
+    expect(parseFrameToHost(wire({ type: 'ready' }))).toEqual({ type: 'ready' });
+    expect(parseFrameToHost(wire({ type: 'close', extra: 'dropped' }))).toEqual({ type: 'close' });
+    expect(parseFrameToHost(wire({ type: 'resize', height: 120.6 }))).toEqual({
+      type: 'resize',
+      height: 121,
+    });
+  });
+
+  test('clamps heights and rejects everything else', () => {
+    expect(parseFrameToHost(wire({ type: 'resize', height: 1e9 }))).toEqual({
+      type: 'resize',
+      height: 4000,
+    });
+    expect(parseFrameToHost(wire({ type: 'resize', height: -5 }))).toEqual({
+      type: 'resize',
+      height: 0,
+    });
+    for (const bad of [
+      null,
+      'ready',
+      { type: 'ready' },
+      { channel: 'other', message: { type: 'ready' } },
+      wire(null),
+      wire({ type: 'plaintext', text: 'hi' }),
+      wire({ type: 'resize', height: '100' }),
+      wire({ type: 'resize', height: Number.NaN }),
+    ]) {
+      expect(parseFrameToHost(bad)).toBeNull();
+    }
+  });
+});
+
+describe('hostOriginFromLocation', () => {
+  test('only our host sites', () => {
+    expect(hostOriginFromLocation('?host=https%3A%2F%2Fx.com')).toBe('https://x.com');
+    expect(hostOriginFromLocation('?host=https://twitter.com')).toBe('https://twitter.com');
+    expect(hostOriginFromLocation('?host=https://evil.example')).toBeNull();
+    expect(hostOriginFromLocation('?host=http://x.com')).toBeNull();
+    expect(hostOriginFromLocation('')).toBeNull();
+  });
+});
