@@ -194,4 +194,93 @@ describe.each(selectedBrowsers())('foundation in %s', (browserName) => {
       true,
     );
   });
+
+  test('typing in the compose frame never reaches the page', async () => {
+    const secret = `frame-secret-${browserName}-${Date.now()}`;
+    await page.goto(`https://x.com/i/chat/${fixture.conversationId('alice', 'bob')}`);
+    await clickDeep(page, COMPOSE_BUTTON);
+    await page.waitFor(
+      () =>
+        document
+          .querySelector('[data-testid="xchatEmbedRoute"]')
+          ?.shadowRoot?.querySelector('iframe[data-sotto="compose-frame"]')
+          ?.getAttribute('data-sotto-frame') === 'ready',
+      null,
+    );
+    const flushSpy = () =>
+      page.evaluate(
+        () =>
+          (window as unknown as { __fixtureSpy: { flush(): Promise<void> } }).__fixtureSpy.flush(),
+        null,
+      );
+    const keyEvents = () =>
+      fixture.log.spy.filter((report) => report.kind === 'key' || report.kind === 'input').length;
+    await flushSpy();
+    const keyEventsBefore = keyEvents();
+    // Focus moved into the frame by itself; these keys go to the extension's textarea.
+    await page.type(secret);
+    await flushSpy();
+    expect(fixture.log.everything()).not.toContain(secret);
+    // Not even a single key of it: the page saw no key or input event while the frame had focus.
+    expect(keyEvents()).toBe(keyEventsBefore);
+    // And X's own composer stayed empty.
+    expect(
+      await page.evaluate(
+        () =>
+          document
+            .querySelector('[data-testid="xchatEmbedRoute"]')
+            ?.shadowRoot?.querySelector<HTMLTextAreaElement>(
+              'textarea[data-testid="dm-composer-textarea"]',
+            )?.value,
+        null,
+      ),
+    ).toBe('');
+  });
+
+  test('the frames refuse to work outside X', async () => {
+    const frame = await browser.newPage();
+    await frame.goto(browser.extensionUrl('reader.html?host=https://x.com'));
+    await frame.waitFor(
+      () =>
+        document.querySelector('[data-sotto="vault-status"]')?.getAttribute('data-sotto-state') ===
+        'ready',
+      null,
+    );
+    for (const path of [
+      'compose.html?host=https://evil.test',
+      'reader.html',
+      'compose.html?host=http://x.com',
+    ]) {
+      await frame.goto(browser.extensionUrl(path));
+      await frame.waitFor(
+        () => document.body.textContent?.includes('only works inside x.com'),
+        null,
+      );
+      expect(
+        await frame.evaluate(() => document.querySelector('[data-sotto]'), null),
+        path,
+      ).toBeNull();
+    }
+    await frame.close();
+  });
+
+  if (browserName === 'chromium') {
+    test('only x.com and twitter.com may load the frames (web-accessible resources)', async () => {
+      const probe = await browser.newPage();
+      const url = browser.extensionUrl('compose.html');
+      const tryFetch = (target: string) =>
+        fetch(target).then(
+          (response) => (response.ok ? 'loaded' : `status ${response.status}`),
+          () => 'blocked',
+        );
+      await probe.goto('https://x.com/home');
+      expect(await probe.evaluate(tryFetch, url)).toBe('loaded');
+      await probe.goto('https://evil.test/home');
+      expect(await probe.evaluate(tryFetch, url)).toBe('blocked');
+      // A resource that is not web-accessible is blocked even for x.com.
+      await probe.goto('https://x.com/home');
+      expect(await probe.evaluate(tryFetch, browser.extensionUrl('popup.html'))).toBe('blocked');
+      await probe.close();
+    });
+  }
 });

@@ -13,6 +13,17 @@ export interface FirefoxOptions {
 function wrapPage(page: Page): TestPage {
   return {
     async goto(url) {
+      if (url.startsWith('moz-extension:')) {
+        // Firefox never reports the load of an extension page to WebDriver BiDi, so the
+        // navigation promise would time out: start it, then wait for the page ourselves.
+        page.goto(url).catch(() => {});
+        await page.waitForFunction(
+          (expected: string) => location.href === expected && document.readyState !== 'loading',
+          { timeout: 15_000, polling: 50 },
+          url,
+        );
+        return;
+      }
       await page.goto(url, { waitUntil: 'domcontentloaded' });
     },
     url: () => page.url(),
@@ -48,6 +59,8 @@ export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSes
     headless: true,
     acceptInsecureCerts: true,
     defaultViewport: { width: 1280, height: 900 },
+    // Firefox 153+ lets WebDriver open moz-extension: pages only with system access.
+    args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       'xpinstall.signatures.required': false,
       'network.dns.forceResolve': '127.0.0.1',
