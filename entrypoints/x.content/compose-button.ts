@@ -133,7 +133,11 @@ export function initComposeButton(
       // A compose frame belongs to one conversation: close it when the user moves on.
       navigation.addEventListener('change', closeFrame, { signal: formSignal });
 
-      form.prepend(host);
+      // Beside X's textarea, where users look for composer actions; the form's start if the
+      // textarea is not where we expect.
+      const textarea = form.querySelector(X_SELECTORS.composerTextarea);
+      if (textarea?.parentElement) textarea.before(host);
+      else form.prepend(host);
       formSignal.addEventListener('abort', () => {
         closeFrame();
         host.remove();
