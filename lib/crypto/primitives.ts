@@ -1,0 +1,167 @@
+/**
+ * Thin wrappers over noble: X25519, Ed25519, XChaCha20-Poly1305, HKDF/HMAC-SHA-256,
+ * ML-KEM-768. Nothing here is home-made cryptography; the wrappers only pin parameters,
+ * check lengths (noble style: TypeError/RangeError for programmer errors) and turn noble's
+ * exceptions on hostile inputs into `null`.
+ */
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import {
+  ED25519_KEY,
+  ED25519_SIG,
+  KEM_CIPHERTEXT,
+  KEM_MSG,
+  KEM_PUBLIC,
+  KEM_SECRET,
+  KEM_SEED,
+  KEY,
+  NONCE,
+  X25519_KEY,
+} from './constants';
+import { draw, type RandomSource } from './random';
+
+/** Asserts a byte array of an exact length (TypeError for a non-array, RangeError for length). */
+export function abytes(value: unknown, length: number, name: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${name}: expected Uint8Array`);
+  if (value.length !== length) throw new RangeError(`${name}: expected ${length} bytes`);
+}
+
+/** An X25519 or Ed25519 key pair. */
+export interface KeyPair {
+  readonly secret: Uint8Array;
+  readonly public: Uint8Array;
+}
+
+/** New X25519 key pair from 32 random bytes (noble clamps on use). */
+export function x25519KeyPair(rng: RandomSource): KeyPair {
+  const secret = draw(rng, X25519_KEY);
+  return { secret, public: x25519.getPublicKey(secret) };
+}
+
+/** X25519(secret, public); null when noble refuses (low-order point, all-zero output). */
+export function dh(secret: Uint8Array, pub: Uint8Array): Uint8Array | null {
+  abytes(secret, X25519_KEY, 'x25519 secret');
+  abytes(pub, X25519_KEY, 'x25519 public');
+  try {
+    return x25519.getSharedSecret(secret, pub);
+  } catch {
+    return null;
+  }
+}
+
+/** New Ed25519 key pair from a 32-byte random seed (the seed is the secret key). */
+export function ed25519KeyPair(rng: RandomSource): KeyPair {
+  const secret = draw(rng, ED25519_KEY);
+  return { secret, public: ed25519.getPublicKey(secret) };
+}
+
+/** Ed25519 signature (RFC 8032, deterministic). */
+export function sign(message: Uint8Array, secret: Uint8Array): Uint8Array {
+  abytes(secret, ED25519_KEY, 'ed25519 secret');
+  return ed25519.sign(message, secret);
+}
+
+/** Strict RFC 8032 verification (zip215: false); false for any malformed input. */
+export function verify(signature: Uint8Array, message: Uint8Array, pub: Uint8Array): boolean {
+  if (signature.length !== ED25519_SIG || pub.length !== ED25519_KEY) return false;
+  try {
+    return ed25519.verify(signature, message, pub, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+/** XChaCha20-Poly1305 seal: ciphertext || 16-byte tag. */
+export function seal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  ad: Uint8Array,
+): Uint8Array {
+  abytes(key, KEY, 'aead key');
+  abytes(nonce, NONCE, 'aead nonce');
+  return xchacha20poly1305(key, nonce, ad).encrypt(plaintext);
+}
+
+/** XChaCha20-Poly1305 open; null when the tag does not verify (or the input is too short). */
+export function open(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  ad: Uint8Array,
+): Uint8Array | null {
+  abytes(key, KEY, 'aead key');
+  abytes(nonce, NONCE, 'aead nonce');
+  try {
+    return xchacha20poly1305(key, nonce, ad).decrypt(sealed);
+  } catch {
+    return null;
+  }
+}
+
+/** HKDF-SHA-256 (RFC 5869). */
+export function hkdfSha256(
+  ikm: Uint8Array,
+  salt: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
+  return hkdf(sha256, ikm, salt, info, length);
+}
+
+const CK_MESSAGE = Uint8Array.of(0x01);
+const CK_NEXT = Uint8Array.of(0x02);
+
+/**
+ * KDF_CK (Signal's Double Ratchet §5.2 recommendation): message key = HMAC-SHA-256(ck, 0x01),
+ * next chain key = HMAC-SHA-256(ck, 0x02). The keyed HMAC state is computed once and cloned.
+ */
+export function kdfChain(ck: Uint8Array): { messageKey: Uint8Array; chainKey: Uint8Array } {
+  abytes(ck, KEY, 'chain key');
+  const keyed = hmac.create(sha256, ck);
+  const messageKey = keyed.clone().update(CK_MESSAGE).digest();
+  const chainKey = keyed.update(CK_NEXT).digest();
+  return { messageKey, chainKey };
+}
+
+/** ML-KEM-768 key pair from a 64-byte seed drawn from `rng` (FIPS 203 KeyGen_internal(d, z)). */
+export function kemKeyPair(rng: RandomSource): KeyPair {
+  const seed = draw(rng, KEM_SEED);
+  const { publicKey, secretKey } = ml_kem768.keygen(seed);
+  return { secret: secretKey, public: publicKey };
+}
+
+/** ML-KEM-768 encapsulation with 32 bytes of `rng`; null if noble rejects the public key. */
+export function kemEncapsulate(
+  pub: Uint8Array,
+  rng: RandomSource,
+): { cipherText: Uint8Array; sharedSecret: Uint8Array } | null {
+  abytes(pub, KEM_PUBLIC, 'ml-kem public');
+  const m = draw(rng, KEM_MSG);
+  try {
+    const { cipherText, sharedSecret } = ml_kem768.encapsulate(pub, m);
+    return { cipherText, sharedSecret };
+  } catch {
+    return null;
+  }
+}
+
+/** ML-KEM-768 decapsulation (implicit rejection: a bad ciphertext yields an unrelated secret). */
+export function kemDecapsulate(cipherText: Uint8Array, secret: Uint8Array): Uint8Array | null {
+  abytes(cipherText, KEM_CIPHERTEXT, 'ml-kem ciphertext');
+  abytes(secret, KEM_SECRET, 'ml-kem secret');
+  try {
+    return ml_kem768.decapsulate(cipherText, secret);
+  } catch {
+    return null;
+  }
+}
+
+/** SHA-256. */
+export function hash256(data: Uint8Array): Uint8Array {
+  return sha256(data);
+}

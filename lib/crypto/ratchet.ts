@@ -1,0 +1,337 @@
+/**
+ * The Double Ratchet with header encryption, after Signal's specification
+ * (https://signal.org/docs/specifications/doubleratchet/, §3 and §4 "Header encryption").
+ *
+ * Functions are pure: they return a new state and never mutate the one passed in, so the
+ * vault can commit the new state before it sends, and a failed decryption leaves nothing
+ * to roll back. Byte arrays inside a state are shared between old and new states and must
+ * be treated as read-only.
+ *
+ *   KDF_RK_HE(rk, dh) = HKDF-SHA-256(ikm = dh, salt = rk, info = "sotto/v1/ratchet", 96)
+ *                       -> root key (32) | chain key (32) | next header key (32)
+ *   KDF_CK(ck)        = HMAC-SHA-256(ck, 0x01) message key, HMAC-SHA-256(ck, 0x02) next ck
+ *   header            = DHs (32) | PN (u32 BE) | N (u32 BE), sealed with the header key
+ *   sealed header     = XChaCha20-Poly1305(HK, nonce, header, ad = payload prefix)
+ *   body              = XChaCha20-Poly1305(MK, nonce, plaintext,
+ *                                          ad = AD | prefix | nonce | sealed header | caller ad)
+ *
+ * The 24-byte nonce is random per message and shared by header and body (different keys).
+ * A message key is used for exactly one message (derived, used, dropped); the random nonce
+ * also protects against a vault that restores an older state and encrypts again.
+ */
+import { bytesEqual, concatBytes, fromHex, readU32be, toHex, u32be } from './bytes';
+import {
+  FRAME_WHOLE,
+  HEADER_PLAIN,
+  INFO_RATCHET,
+  KEY,
+  MAX_OLD_HEADER_KEYS,
+  MAX_PLAINTEXT,
+  MAX_SKIP,
+  MAX_STORED_SKIPPED,
+  NONCE,
+  X25519_KEY,
+} from './constants';
+import { encodeFrameText, unwrapPayload } from './envelope';
+import { fail, ok, type Result } from './errors';
+import { parsePayload, type RatchetWire, ratchetPrefix } from './payload';
+import { dh, hkdfSha256, kdfChain, open, seal, x25519KeyPair } from './primitives';
+import { draw, type RandomSource, systemRandom } from './random';
+
+/** A message key kept for a message that has not arrived yet. */
+export interface SkippedKey {
+  /** Header key of the chain the message belongs to. */
+  readonly hk: Uint8Array;
+  /** Message number in that chain. */
+  readonly n: number;
+  readonly mk: Uint8Array;
+}
+
+/**
+ * A session: plain data (objects, numbers, strings, null, Uint8Array, arrays), so it can go
+ * to IndexedDB by structured clone. Field names follow Signal's specification.
+ */
+export interface SessionState {
+  readonly v: 1;
+  /** 16 hex digits; also in every envelope of the session, so the vault can route. */
+  readonly sessionId: string;
+  readonly role: 'initiator' | 'responder';
+  /** AD: version || initiator IKsig || IKdh || responder IKsig || IKdh (129 bytes). */
+  readonly ad: Uint8Array;
+  readonly theirSigningKey: Uint8Array;
+  readonly theirDhKey: Uint8Array;
+  readonly dhsSecret: Uint8Array;
+  readonly dhsPublic: Uint8Array;
+  readonly dhr: Uint8Array | null;
+  readonly rk: Uint8Array;
+  readonly cks: Uint8Array | null;
+  readonly ckr: Uint8Array | null;
+  readonly hks: Uint8Array | null;
+  readonly hkr: Uint8Array | null;
+  readonly nhks: Uint8Array;
+  readonly nhkr: Uint8Array;
+  readonly ns: number;
+  readonly nr: number;
+  readonly pn: number;
+  /** Oldest first; at most MAX_STORED_SKIPPED. */
+  readonly skipped: readonly SkippedKey[];
+  /** Receiving header keys of finished chains, oldest first, to tell replays from garbage. */
+  readonly oldHeaderKeys: readonly Uint8Array[];
+  /** The initiator's PQXDH header, sent with every message until the first reply arrives. */
+  readonly pendingInit: Uint8Array | null;
+}
+
+/** Options for {@link ratchetEncrypt}. */
+export interface EncryptOptions {
+  /** Extra associated data the receiver must present too (default empty). */
+  readonly ad?: Uint8Array;
+  readonly rng?: RandomSource;
+}
+
+/** Options for {@link ratchetDecrypt}. */
+export interface DecryptOptions {
+  /** Extra associated data given to {@link ratchetEncrypt} (default empty). */
+  readonly ad?: Uint8Array;
+  /** Randomness for the new ratchet key pair when the message starts a DH step. */
+  readonly rng?: RandomSource;
+}
+
+const EMPTY = new Uint8Array(0);
+const WHOLE = Uint8Array.of(FRAME_WHOLE);
+
+/** KDF_RK_HE: new root key, chain key and next header key. */
+export function kdfRoot(
+  rk: Uint8Array,
+  dhOut: Uint8Array,
+): { rk: Uint8Array; ck: Uint8Array; nhk: Uint8Array } {
+  const okm = hkdfSha256(dhOut, rk, INFO_RATCHET, 3 * KEY);
+  return { rk: okm.slice(0, KEY), ck: okm.slice(KEY, 2 * KEY), nhk: okm.slice(2 * KEY) };
+}
+
+function bodyAd(
+  state: SessionState,
+  wire: Omit<RatchetWire, 'body'>,
+  extra: Uint8Array,
+): Uint8Array {
+  return concatBytes(state.ad, wire.prefix, wire.nonce, wire.sealedHeader, extra);
+}
+
+/**
+ * Encrypts one message. Returns the next state and the envelope line (an init envelope while
+ * the initiator has not heard back). Throws TypeError if the state cannot send (a responder
+ * state before its first message, which respondToSession never returns) and RangeError for
+ * a plaintext over MAX_PLAINTEXT bytes.
+ */
+export function ratchetEncrypt(
+  state: SessionState,
+  plaintext: Uint8Array,
+  options: EncryptOptions = {},
+): { state: SessionState; envelope: string } {
+  if (!(plaintext instanceof Uint8Array))
+    throw new TypeError('ratchetEncrypt: plaintext must be a Uint8Array');
+  if (plaintext.length > MAX_PLAINTEXT) throw new RangeError('ratchetEncrypt: plaintext too long');
+  if (!state.cks || !state.hks) throw new TypeError('ratchetEncrypt: this session cannot send yet');
+  if (state.ns >= 0xffffffff) throw new RangeError('ratchetEncrypt: sending chain exhausted');
+  const rng = options.rng ?? systemRandom;
+  const { messageKey, chainKey } = kdfChain(state.cks);
+  const header = concatBytes(state.dhsPublic, u32be(state.pn), u32be(state.ns));
+  const nonce = draw(rng, NONCE);
+  const prefix = ratchetPrefix(fromHex(state.sessionId) as Uint8Array, state.pendingInit);
+  const sealedHeader = seal(state.hks, nonce, header, prefix);
+  const body = seal(
+    messageKey,
+    nonce,
+    plaintext,
+    bodyAd(state, { prefix, nonce, sealedHeader }, options.ad ?? EMPTY),
+  );
+  return {
+    state: { ...state, cks: chainKey, ns: state.ns + 1 },
+    envelope: encodeFrameText(concatBytes(WHOLE, prefix, nonce, sealedHeader, body)),
+  };
+}
+
+/**
+ * Decrypts one whole envelope (join parts first). On success returns the next state and the
+ * plaintext; on failure a typed error and the caller keeps its state. UNKNOWN_SESSION if the
+ * envelope names another session, REPLAY if its key was used (or evicted), BAD_MAC if no key
+ * authenticates it, TOO_MANY_SKIPPED past MAX_SKIP, MALFORMED / VERSION_TOO_NEW for bad text.
+ */
+export function ratchetDecrypt(
+  state: SessionState,
+  envelope: string,
+  options: DecryptOptions = {},
+): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  const unwrapped = unwrapPayload(envelope);
+  if (!unwrapped.ok) return unwrapped;
+  const payload = parsePayload(unwrapped.value.payload);
+  if (!payload.ok) return payload;
+  const p = payload.value;
+  if (p.type === 'invite') return fail('MALFORMED', 'an invite, not a message');
+  if (toHex(p.sessionId) !== state.sessionId)
+    return fail('UNKNOWN_SESSION', 'envelope of another session');
+  return decryptWire(state, p.wire, options.ad ?? EMPTY, options.rng ?? systemRandom);
+}
+
+interface Header {
+  readonly dh: Uint8Array;
+  readonly pn: number;
+  readonly n: number;
+}
+
+function openHeader(hk: Uint8Array, wire: RatchetWire): Header | null {
+  const plain = open(hk, wire.nonce, wire.sealedHeader, wire.prefix);
+  if (!plain || plain.length !== HEADER_PLAIN) return null;
+  return {
+    dh: plain.slice(0, X25519_KEY),
+    pn: readU32be(plain, X25519_KEY),
+    n: readU32be(plain, X25519_KEY + 4),
+  };
+}
+
+/** The ratchet half of decryption, shared with respondToSession. */
+export function decryptWire(
+  s: SessionState,
+  wire: RatchetWire,
+  extraAd: Uint8Array,
+  rng: RandomSource,
+): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  const tried: Uint8Array[] = [];
+  const attempt = (hk: Uint8Array): Header | null => {
+    if (tried.some((t) => bytesEqual(t, hk))) return null;
+    tried.push(hk);
+    return openHeader(hk, wire);
+  };
+  // 1. The current receiving chain (the common case, tried first).
+  if (s.hkr) {
+    const h = attempt(s.hkr);
+    if (h) {
+      if (!s.dhr || !bytesEqual(h.dh, s.dhr))
+        return fail('MALFORMED', 'header disagrees with its chain');
+      if (h.n < s.nr) return consumeSkipped(s, s.hkr, h.n, wire, extraAd);
+      return receiveInChain(s, h.n, wire, extraAd);
+    }
+  }
+  // 2. Chains we hold skipped keys for.
+  for (const k of s.skipped) {
+    const h = attempt(k.hk);
+    if (h) return consumeSkipped(s, k.hk, h.n, wire, extraAd);
+  }
+  // 3. The next chain: a DH ratchet step.
+  const next = attempt(s.nhkr);
+  if (next) return dhRatchetAndReceive(s, next, wire, extraAd, rng);
+  // 4. Finished chains: the header is genuine but every key of that chain is gone.
+  for (const hk of s.oldHeaderKeys) {
+    if (attempt(hk)) return fail('REPLAY', 'message of a finished chain');
+  }
+  return fail('BAD_MAC', 'no header key opens this message');
+}
+
+function consumeSkipped(
+  s: SessionState,
+  hk: Uint8Array,
+  n: number,
+  wire: RatchetWire,
+  extraAd: Uint8Array,
+): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  const i = s.skipped.findIndex((k) => k.n === n && bytesEqual(k.hk, hk));
+  if (i < 0) return fail('REPLAY', 'message key already used');
+  const plaintext = open(
+    (s.skipped[i] as SkippedKey).mk,
+    wire.nonce,
+    wire.body,
+    bodyAd(s, wire, extraAd),
+  );
+  if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
+  const skipped = s.skipped.slice(0, i).concat(s.skipped.slice(i + 1));
+  return ok({ state: { ...s, skipped, pendingInit: null }, plaintext });
+}
+
+/** Derives keys `from..until-1` of a chain (for skipping) and returns the advanced chain key. */
+function skipChain(
+  ck: Uint8Array,
+  hk: Uint8Array,
+  from: number,
+  until: number,
+  into: SkippedKey[],
+): Uint8Array {
+  let chain = ck;
+  for (let n = from; n < until; n++) {
+    const { messageKey, chainKey } = kdfChain(chain);
+    into.push({ hk, n, mk: messageKey });
+    chain = chainKey;
+  }
+  return chain;
+}
+
+function capSkipped(list: readonly SkippedKey[]): readonly SkippedKey[] {
+  return list.length > MAX_STORED_SKIPPED ? list.slice(list.length - MAX_STORED_SKIPPED) : list;
+}
+
+function receiveInChain(
+  s: SessionState,
+  n: number,
+  wire: RatchetWire,
+  extraAd: Uint8Array,
+): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  if (!s.ckr || !s.hkr) return fail('MALFORMED', 'no receiving chain');
+  if (n - s.nr > MAX_SKIP) return fail('TOO_MANY_SKIPPED', 'too many skipped messages');
+  const added: SkippedKey[] = [];
+  const ck = skipChain(s.ckr, s.hkr, s.nr, n, added);
+  const { messageKey, chainKey } = kdfChain(ck);
+  const plaintext = open(messageKey, wire.nonce, wire.body, bodyAd(s, wire, extraAd));
+  if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
+  const skipped = added.length ? capSkipped(s.skipped.concat(added)) : s.skipped;
+  return ok({ state: { ...s, ckr: chainKey, nr: n + 1, skipped, pendingInit: null }, plaintext });
+}
+
+function dhRatchetAndReceive(
+  s: SessionState,
+  h: Header,
+  wire: RatchetWire,
+  extraAd: Uint8Array,
+  rng: RandomSource,
+): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  const added: SkippedKey[] = [];
+  // Keys left in the chain that is ending (Signal: SkipMessageKeys(state, header.pn)).
+  if (s.ckr && s.hkr && h.pn > s.nr) {
+    if (h.pn - s.nr > MAX_SKIP) return fail('TOO_MANY_SKIPPED', 'too many skipped messages');
+    skipChain(s.ckr, s.hkr, s.nr, h.pn, added);
+  }
+  if (h.n > MAX_SKIP) return fail('TOO_MANY_SKIPPED', 'too many skipped messages');
+  const dhIn = dh(s.dhsSecret, h.dh);
+  if (!dhIn) return fail('MALFORMED', 'invalid ratchet public key');
+  const recv = kdfRoot(s.rk, dhIn);
+  const mine = x25519KeyPair(rng);
+  const dhOut = dh(mine.secret, h.dh);
+  if (!dhOut) return fail('MALFORMED', 'invalid ratchet public key');
+  const send = kdfRoot(recv.rk, dhOut);
+  const ck = skipChain(recv.ck, s.nhkr, 0, h.n, added);
+  const { messageKey, chainKey } = kdfChain(ck);
+  const plaintext = open(messageKey, wire.nonce, wire.body, bodyAd(s, wire, extraAd));
+  if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
+  const oldHeaderKeys = s.hkr
+    ? s.oldHeaderKeys.concat([s.hkr]).slice(-MAX_OLD_HEADER_KEYS)
+    : s.oldHeaderKeys;
+  return ok({
+    state: {
+      ...s,
+      dhsSecret: mine.secret,
+      dhsPublic: mine.public,
+      dhr: h.dh,
+      rk: send.rk,
+      cks: send.ck,
+      ckr: chainKey,
+      hks: s.nhks,
+      hkr: s.nhkr,
+      nhks: send.nhk,
+      nhkr: recv.nhk,
+      pn: s.ns,
+      ns: 0,
+      nr: h.n + 1,
+      skipped: added.length ? capSkipped(s.skipped.concat(added)) : s.skipped,
+      oldHeaderKeys,
+      pendingInit: null,
+    },
+    plaintext,
+  });
+}
