@@ -1,0 +1,180 @@
+/**
+ * Crypto benchmark: `npx tsx bench/crypto.bench.ts` (or through bench/run.ts).
+ *
+ * Measures, in one run and interleaved round by round so machine noise hits every case
+ * alike: raw XChaCha20-Poly1305 seal+open of 1 KiB (the baseline), ratchet encrypt+decrypt
+ * of 1 KiB without and with a DH ratchet step (envelope text included), and the hybrid
+ * session start (initiateSession + first ratchetEncrypt + respondToSession). Reports
+ * medians of per-operation times over the rounds, after a warm-up, and ratios to the
+ * baseline. Budget (docs/ARCHITECTURE.md): steady state <= 1.5x the raw AEAD.
+ */
+import { pathToFileURL } from 'node:url';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import {
+  createIdentity,
+  createInvite,
+  createPrekeyRing,
+  initiateSession,
+  ratchetDecrypt,
+  ratchetEncrypt,
+  readInvite,
+  respondToSession,
+  type SessionState,
+  systemRandom,
+} from '../lib/crypto';
+
+export interface CryptoBenchRow {
+  name: string;
+  medianMs: number;
+  /** Median divided by the baseline's median. */
+  ratio: number;
+  /** Budget for `ratio`, where one applies. */
+  budget?: number;
+}
+
+interface Case {
+  name: string;
+  /** Operations per timed batch. */
+  batch: number;
+  /** Runs `batch` operations; returns how many operations that was (for per-op time). */
+  run: () => number;
+  budget?: number;
+}
+
+const SIZE = 1024;
+const STEADY_BUDGET = 1.5;
+
+function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: { code: string } }): T {
+  if (!r.ok) throw new Error(`bench setup failed: ${r.error.code}`);
+  return r.value;
+}
+
+function setup() {
+  const now = Date.now();
+  const alice = createIdentity();
+  const ring = createPrekeyRing(alice, now);
+  const bob = createIdentity();
+  const bundle = must(readInvite(createInvite(alice, ring.current))).bundle;
+  const plaintext = systemRandom(SIZE);
+  const start = (): { a: SessionState; b: SessionState } => {
+    const started = must(initiateSession(bob, bundle));
+    const first = ratchetEncrypt(started.state, plaintext);
+    const answered = must(respondToSession(alice, ring, first.envelope, { now }));
+    return { a: answered.state, b: first.state };
+  };
+  return { alice, ring, bob, bundle, plaintext, start, now };
+}
+
+function cases(): Case[] {
+  const ctx = setup();
+  const key = systemRandom(32);
+  const aad = new Uint8Array(0);
+  const raw: Case = {
+    name: 'raw XChaCha20-Poly1305 seal+open, 1 KiB (baseline)',
+    batch: 200,
+    run() {
+      for (let i = 0; i < this.batch; i++) {
+        const nonce = systemRandom(24);
+        const sealed = xchacha20poly1305(key, nonce, aad).encrypt(ctx.plaintext);
+        xchacha20poly1305(key, nonce, aad).decrypt(sealed);
+      }
+      return this.batch;
+    },
+  };
+  // Steady state: Alice keeps sending in one chain, Bob keeps receiving.
+  let steady = ctx.start();
+  const steadyCase: Case = {
+    name: 'ratchet encrypt+decrypt, 1 KiB, no DH step',
+    batch: 200,
+    budget: STEADY_BUDGET,
+    run() {
+      for (let i = 0; i < this.batch; i++) {
+        const m = ratchetEncrypt(steady.a, ctx.plaintext);
+        const r = ratchetDecrypt(steady.b, m.envelope);
+        if (!r.ok) throw new Error(r.error.code);
+        steady = { a: m.state, b: r.value.state };
+      }
+      return this.batch;
+    },
+  };
+  // Every message answers the previous one, so every decryption takes a DH ratchet step.
+  let ping = ctx.start();
+  const dhCase: Case = {
+    name: 'ratchet encrypt+decrypt, 1 KiB, with DH step',
+    batch: 10,
+    run() {
+      for (let i = 0; i < this.batch; i++) {
+        const m1 = ratchetEncrypt(ping.a, ctx.plaintext);
+        const r1 = ratchetDecrypt(ping.b, m1.envelope);
+        if (!r1.ok) throw new Error(r1.error.code);
+        const m2 = ratchetEncrypt(r1.value.state, ctx.plaintext);
+        const r2 = ratchetDecrypt(m1.state, m2.envelope);
+        if (!r2.ok) throw new Error(r2.error.code);
+        ping = { a: r2.value.state, b: m2.state };
+      }
+      return 2 * this.batch;
+    },
+  };
+  const sessionCase: Case = {
+    name: 'hybrid session start (PQXDH + first 1 KiB message)',
+    batch: 3,
+    run() {
+      for (let i = 0; i < this.batch; i++) ctx.start();
+      return this.batch;
+    },
+  };
+  return [raw, steadyCase, dhCase, sessionCase];
+}
+
+/** Runs the crypto benchmark and returns one row per case, the baseline first. */
+export async function runCryptoBench(
+  options: { rounds?: number; warmup?: number } = {},
+): Promise<CryptoBenchRow[]> {
+  const rounds = options.rounds ?? 25;
+  const warmup = options.warmup ?? 3;
+  const all = cases();
+  for (let w = 0; w < warmup; w++) for (const c of all) c.run();
+  const samples = all.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    all.forEach((c, i) => {
+      const t0 = performance.now();
+      const ops = c.run();
+      samples[i]!.push((performance.now() - t0) / ops);
+    });
+    // Yield between rounds so a caller's event loop is not starved.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const medians = samples.map(median);
+  const baseline = medians[0]!;
+  return all.map((c, i) => ({
+    name: c.name,
+    medianMs: medians[i]!,
+    ratio: medians[i]! / baseline,
+    ...(c.budget === undefined ? {} : { budget: c.budget }),
+  }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await runCryptoBench();
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`${'case'.padEnd(width)}  median ms   ratio  budget`);
+  for (const r of rows) {
+    const budget =
+      r.budget === undefined ? '' : `${r.ratio <= r.budget ? 'ok' : 'OVER'} (<= ${r.budget}x)`;
+    console.log(
+      `${r.name.padEnd(width)}  ${r.medianMs.toFixed(4).padStart(9)}  ${r.ratio.toFixed(2).padStart(6)}x  ${budget}`,
+    );
+  }
+  const steady = rows.find((r) => r.budget !== undefined);
+  if (steady) {
+    console.log(
+      `\nsteady-state budget (<= ${STEADY_BUDGET}x raw AEAD): ${steady.ratio <= STEADY_BUDGET ? 'holds' : 'does NOT hold'} (${steady.ratio.toFixed(2)}x)`,
+    );
+  }
+}
