@@ -35,6 +35,20 @@ export function u32be(n: number): Uint8Array {
   return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
+/**
+ * Writes an unsigned 32-bit integer big-endian at `offset` (the caller checks the length).
+ * Throws RangeError outside [0, 2^32), like {@link u32be}.
+ */
+export function writeU32be(bytes: Uint8Array, offset: number, n: number): void {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new RangeError('writeU32be: expected an integer in [0, 2^32)');
+  }
+  bytes[offset] = n >>> 24;
+  bytes[offset + 1] = (n >>> 16) & 0xff;
+  bytes[offset + 2] = (n >>> 8) & 0xff;
+  bytes[offset + 3] = n & 0xff;
+}
+
 /** Reads an unsigned 32-bit big-endian integer at `offset` (the caller checks the length). */
 export function readU32be(bytes: Uint8Array, offset: number): number {
   return (
@@ -51,11 +65,21 @@ export function readU32be(bytes: Uint8Array, offset: number): number {
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ENCODE = new Uint8Array(64);
-const DECODE = new Int8Array(128).fill(-1);
+/** 12 bits -> their two characters, as a little-endian u16 (first character in the low byte). */
+const ENCODE_PAIR = new Uint16Array(4096);
+/** Byte -> sextet, or -1 for a byte outside the alphabet. */
+const DECODE = new Int16Array(256).fill(-1);
 for (let i = 0; i < 64; i++) {
   const c = ALPHABET.charCodeAt(i);
   ENCODE[i] = c;
   DECODE[c] = i;
+}
+// The pair table is written through a Uint16Array view, so its byte order is the platform's.
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+for (let i = 0; i < 4096; i++) {
+  const first = ENCODE[i >>> 6] as number;
+  const second = ENCODE[i & 63] as number;
+  ENCODE_PAIR[i] = LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second;
 }
 
 /** Number of base64url characters (unpadded) that encode `n` bytes. */
@@ -64,25 +88,27 @@ export function base64urlLength(n: number): number {
 }
 
 const asciiDecoder = new TextDecoder();
-
-function asciiToString(codes: Uint8Array): string {
-  return asciiDecoder.decode(codes);
-}
+const asciiEncoder = new TextEncoder();
 
 /** Encodes bytes as unpadded base64url. */
 export function base64urlEncode(bytes: Uint8Array): string {
   const n = bytes.length;
-  const out = new Uint8Array(base64urlLength(n));
-  let o = 0;
+  const length = base64urlLength(n);
+  // Whole groups of 3 bytes become two 2-character pairs, written as u16s (the buffer is
+  // rounded up to whole u16s and the string taken from its first `length` bytes).
+  const buffer = new ArrayBuffer(length + (length & 1));
+  const out = new Uint8Array(buffer, 0, length);
+  const pairs = new Uint16Array(buffer);
+  const full = n - (n % 3);
+  let p = 0;
   let i = 0;
-  for (; i + 2 < n; i += 3) {
+  for (; i < full; i += 3) {
     const v =
       ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out[o++] = ENCODE[v >>> 18] as number;
-    out[o++] = ENCODE[(v >>> 12) & 63] as number;
-    out[o++] = ENCODE[(v >>> 6) & 63] as number;
-    out[o++] = ENCODE[v & 63] as number;
+    pairs[p++] = ENCODE_PAIR[v >>> 12] as number;
+    pairs[p++] = ENCODE_PAIR[v & 4095] as number;
   }
+  let o = 2 * p;
   const rest = n - i;
   if (rest === 1) {
     const v = bytes[i] as number;
@@ -94,7 +120,7 @@ export function base64urlEncode(bytes: Uint8Array): string {
     out[o++] = ENCODE[(v >>> 4) & 63] as number;
     out[o++] = ENCODE[(v & 15) << 2] as number;
   }
-  return asciiToString(out);
+  return asciiDecoder.decode(out);
 }
 
 /**
@@ -103,44 +129,65 @@ export function base64urlEncode(bytes: Uint8Array): string {
  * exactly one accepted encoding).
  */
 export function base64urlDecode(text: string, start = 0, end = text.length): Uint8Array | null {
+  return base64urlDecodeAt(text, start, end, 0);
+}
+
+/**
+ * {@link base64urlDecode}, returning a view that starts `lead` (0..3) bytes into a fresh
+ * buffer, so the caller can choose which decoded offsets are 4-byte aligned (noble's
+ * ciphers copy unaligned nonces before use).
+ */
+export function base64urlDecodeAt(
+  text: string,
+  start: number,
+  end: number,
+  lead: number,
+): Uint8Array | null {
   const len = end - start;
   if (len < 0 || len % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor(len / 4) * 3 + [0, 0, 1, 2][len % 4]!);
+  // The characters as bytes. Any character outside ASCII takes 2-3 UTF-8 bytes (a lone
+  // surrogate becomes U+FFFD, 3 bytes), so "all `len` read and exactly `len` written" means
+  // every character was ASCII; the table below rejects ASCII outside the alphabet.
+  const chars = new Uint8Array(len);
+  const { read, written } = asciiEncoder.encodeInto(
+    start === 0 && end === text.length ? text : text.slice(start, end),
+    chars,
+  );
+  if (read !== len || written !== len) return null;
+  const size = Math.floor(len / 4) * 3 + [0, 0, 1, 2][len % 4]!;
+  const out = new Uint8Array(new ArrayBuffer(lead + size), lead, size);
+  const full = len - (len % 4);
+  let bad = 0;
   let o = 0;
-  let i = start;
-  const full = start + len - (len % 4);
+  let i = 0;
   for (; i < full; i += 4) {
-    const a = sextet(text, i);
-    const b = sextet(text, i + 1);
-    const c = sextet(text, i + 2);
-    const d = sextet(text, i + 3);
-    if ((a | b | c | d) < 0) return null;
+    const a = DECODE[chars[i] as number] as number;
+    const b = DECODE[chars[i + 1] as number] as number;
+    const c = DECODE[chars[i + 2] as number] as number;
+    const d = DECODE[chars[i + 3] as number] as number;
+    bad |= a | b | c | d;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = v >>> 16;
     out[o++] = (v >>> 8) & 0xff;
     out[o++] = v & 0xff;
   }
-  const rest = end - i;
+  if (bad < 0) return null;
+  const rest = len - i;
   if (rest === 2) {
-    const a = sextet(text, i);
-    const b = sextet(text, i + 1);
+    const a = DECODE[chars[i] as number] as number;
+    const b = DECODE[chars[i + 1] as number] as number;
     if ((a | b) < 0 || (b & 15) !== 0) return null;
     out[o++] = (a << 2) | (b >>> 4);
   } else if (rest === 3) {
-    const a = sextet(text, i);
-    const b = sextet(text, i + 1);
-    const c = sextet(text, i + 2);
+    const a = DECODE[chars[i] as number] as number;
+    const b = DECODE[chars[i + 1] as number] as number;
+    const c = DECODE[chars[i + 2] as number] as number;
     if ((a | b | c) < 0 || (c & 3) !== 0) return null;
     const v = (a << 10) | (b << 4) | (c >>> 2);
     out[o++] = v >>> 8;
     out[o++] = v & 0xff;
   }
   return out;
-}
-
-function sextet(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  return c < 128 ? (DECODE[c] as number) : -1;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
  *
  * Parsers here never throw on input: they return MALFORMED or VERSION_TOO_NEW.
  */
-import { base64urlDecode, base64urlEncode, bytesEqual, concatBytes } from './bytes';
+import { base64urlDecodeAt, base64urlEncode, bytesEqual, concatBytes } from './bytes';
 import {
   FRAME_PART,
   FRAME_WHOLE,
@@ -87,7 +87,9 @@ export function parseText(input: string): Result<ParsedText> {
   const end = text.indexOf(TERMINATOR, start);
   if (end < 0) return fail('MALFORMED', 'no terminator');
   if (end !== text.length - 1) return fail('MALFORMED', 'text after the terminator');
-  const frame = base64urlDecode(text, start, end);
+  // Lead 1: a ratchet frame's nonce (frame offset 11, or 1263 in an init) and body (91 or
+  // 1343) land 4-byte aligned, which spares noble a copy of the nonce on every use.
+  const frame = base64urlDecodeAt(text, start, end, 1);
   if (!frame || frame.length === 0) return fail('MALFORMED', 'bad base64url');
   const parsed = parseFrame(frame);
   if (!parsed.ok) return parsed;

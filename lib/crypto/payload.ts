@@ -7,7 +7,8 @@
  *
  * PQXDH header: IKsig (32) | IKdh (32) | IKdh signature (64) | EK (32) | prekey id (4) |
  * ML-KEM-768 ciphertext (1088). Sealed header: XChaCha20-Poly1305 of DHs (32) | PN (4) | N (4).
- * Body: XChaCha20-Poly1305 ciphertext || tag, at least 16 bytes.
+ * Body: ChaCha20-Poly1305 ciphertext || tag, at least 16 bytes. ratchetEncrypt writes this
+ * layout in place (lib/crypto/ratchet.ts).
  */
 import { ByteReader, concatBytes, u32be } from './bytes';
 import {
@@ -88,13 +89,6 @@ export function decodeInitHeader(bytes: Uint8Array): InitHeader {
 /** Invite payload around encoded bundle bytes. */
 export function encodeInvitePayload(bundle: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(PROTOCOL_VERSION, PAYLOAD_INVITE), bundle);
-}
-
-/** The authenticated prefix of a message (or, with `initHeader`, an init message). */
-export function ratchetPrefix(sessionId: Uint8Array, initHeader: Uint8Array | null): Uint8Array {
-  return initHeader
-    ? concatBytes(Uint8Array.of(PROTOCOL_VERSION, PAYLOAD_INIT), sessionId, initHeader)
-    : concatBytes(Uint8Array.of(PROTOCOL_VERSION, PAYLOAD_MESSAGE), sessionId);
 }
 
 /**

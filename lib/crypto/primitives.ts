@@ -1,13 +1,13 @@
 /**
- * Thin wrappers over noble: X25519, Ed25519, XChaCha20-Poly1305, HKDF/HMAC-SHA-256,
- * ML-KEM-768. Nothing here is home-made cryptography; the wrappers only pin parameters,
- * check lengths (noble style: TypeError/RangeError for programmer errors) and turn noble's
- * exceptions on hostile inputs into `null`.
+ * Thin wrappers over noble: X25519, Ed25519, ChaCha20, ChaCha20-Poly1305,
+ * XChaCha20-Poly1305, HKDF/HMAC-SHA-256, ML-KEM-768. Nothing here is home-made
+ * cryptography; the wrappers only pin parameters, check lengths (noble style:
+ * TypeError/RangeError for programmer errors) and turn noble's exceptions on hostile inputs
+ * into `null`.
  */
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { chacha20, chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import {
@@ -20,6 +20,8 @@ import {
   KEM_SEED,
   KEY,
   NONCE,
+  NONCE_CHAIN,
+  NONCE_ONCE,
   X25519_KEY,
 } from './constants';
 import { draw, type RandomSource } from './random';
@@ -75,16 +77,20 @@ export function verify(signature: Uint8Array, message: Uint8Array, pub: Uint8Arr
   }
 }
 
-/** XChaCha20-Poly1305 seal: ciphertext || 16-byte tag. */
+/**
+ * XChaCha20-Poly1305 seal: ciphertext || 16-byte tag. With `output` (exactly
+ * plaintext.length + 16 bytes) the result is written there instead of a new array.
+ */
 export function seal(
   key: Uint8Array,
   nonce: Uint8Array,
   plaintext: Uint8Array,
   ad: Uint8Array,
+  output?: Uint8Array,
 ): Uint8Array {
   abytes(key, KEY, 'aead key');
   abytes(nonce, NONCE, 'aead nonce');
-  return xchacha20poly1305(key, nonce, ad).encrypt(plaintext);
+  return xchacha20poly1305(key, nonce, ad).encrypt(plaintext, output);
 }
 
 /** XChaCha20-Poly1305 open; null when the tag does not verify (or the input is too short). */
@@ -103,6 +109,38 @@ export function open(
   }
 }
 
+/**
+ * ChaCha20-Poly1305 (RFC 8439, 12-byte nonce) seal, for keys that seal one message only
+ * (message keys). Optional `output` as for {@link seal}.
+ */
+export function sealOnce(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  ad: Uint8Array,
+  output?: Uint8Array,
+): Uint8Array {
+  abytes(key, KEY, 'aead key');
+  abytes(nonce, NONCE_ONCE, 'aead nonce');
+  return chacha20poly1305(key, nonce, ad).encrypt(plaintext, output);
+}
+
+/** ChaCha20-Poly1305 open; null when the tag does not verify (or the input is too short). */
+export function openOnce(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  ad: Uint8Array,
+): Uint8Array | null {
+  abytes(key, KEY, 'aead key');
+  abytes(nonce, NONCE_ONCE, 'aead nonce');
+  try {
+    return chacha20poly1305(key, nonce, ad).decrypt(sealed);
+  } catch {
+    return null;
+  }
+}
+
 /** HKDF-SHA-256 (RFC 5869). */
 export function hkdfSha256(
   ikm: Uint8Array,
@@ -113,18 +151,22 @@ export function hkdfSha256(
   return hkdf(sha256, ikm, salt, info, length);
 }
 
-const CK_MESSAGE = Uint8Array.of(0x01);
-const CK_NEXT = Uint8Array.of(0x02);
+const ZERO_BLOCK = new Uint8Array(64);
 
 /**
- * KDF_CK (Signal's Double Ratchet §5.2 recommendation): message key = HMAC-SHA-256(ck, 0x01),
- * next chain key = HMAC-SHA-256(ck, 0x02). The keyed HMAC state is computed once and cloned.
+ * KDF_CK: one ChaCha20 block (RFC 8439 §2.3) keyed by the chain key, with the label
+ * "sotto/v1/ck." as nonce and block counter 0. Its 64 bytes are the next chain key (first
+ * 32) and the message key (last 32). ChaCha20 is a PRF of its key (the assumption the AEADs
+ * already rest on), so both outputs are independent pseudorandom keys, and neither reveals
+ * `ck` (which would break the PRF). Both are fresh arrays (never views of one buffer), so
+ * storing one never stores the other.
  */
 export function kdfChain(ck: Uint8Array): { messageKey: Uint8Array; chainKey: Uint8Array } {
   abytes(ck, KEY, 'chain key');
-  const keyed = hmac.create(sha256, ck);
-  const messageKey = keyed.clone().update(CK_MESSAGE).digest();
-  const chainKey = keyed.update(CK_NEXT).digest();
+  const block = chacha20(ck, NONCE_CHAIN, ZERO_BLOCK);
+  const chainKey = block.slice(0, KEY);
+  const messageKey = block.slice(KEY, 2 * KEY);
+  block.fill(0);
   return { messageKey, chainKey };
 }
 

@@ -17,6 +17,33 @@ export const systemRandom: RandomSource = (length) => {
   return out;
 };
 
+/** Bytes of system randomness fetched at once for {@link fillSystemNonce}. */
+const NONCE_POOL = 4096;
+let noncePool: Uint8Array | null = null;
+let noncePoolAt = NONCE_POOL;
+
+/**
+ * Fills `out` with fresh system randomness, for public values only (message nonces, which
+ * travel in the clear): `crypto.getRandomValues` is called once per 4 KiB instead of once
+ * per message. Each pooled byte is handed out once and zeroed. Never use it for keys.
+ */
+export function fillSystemNonce(out: Uint8Array): void {
+  const n = out.length;
+  if (n > NONCE_POOL) {
+    out.set(systemRandom(n));
+    return;
+  }
+  if (noncePool === null || noncePoolAt + n > NONCE_POOL) {
+    noncePool ??= new Uint8Array(NONCE_POOL);
+    crypto.getRandomValues(noncePool);
+    noncePoolAt = 0;
+  }
+  const bytes = noncePool.subarray(noncePoolAt, noncePoolAt + n);
+  noncePoolAt += n;
+  out.set(bytes);
+  bytes.fill(0);
+}
+
 /**
  * A deterministic stream for tests and benchmarks only: call k returns the first `length`
  * bytes of ChaCha20(key = seed, nonce = k as 12-byte little-endian, counter 0).

@@ -9,20 +9,27 @@
  *
  *   KDF_RK_HE(rk, dh) = HKDF-SHA-256(ikm = dh, salt = rk, info = "sotto/v1/ratchet", 96)
  *                       -> root key (32) | chain key (32) | next header key (32)
- *   KDF_CK(ck)        = HMAC-SHA-256(ck, 0x01) message key, HMAC-SHA-256(ck, 0x02) next ck
+ *   KDF_CK(ck)        = ChaCha20 block(key = ck, nonce = "sotto/v1/ck.", counter 0)
+ *                       -> next chain key (32) | message key (32)
  *   header            = DHs (32) | PN (u32 BE) | N (u32 BE), sealed with the header key
  *   sealed header     = XChaCha20-Poly1305(HK, nonce, header, ad = payload prefix)
- *   body              = XChaCha20-Poly1305(MK, nonce, plaintext,
- *                                          ad = AD | prefix | nonce | sealed header | caller ad)
+ *   body              = ChaCha20-Poly1305(MK, nonce[0:12], plaintext,
+ *                                         ad = AD | prefix | nonce | sealed header | caller ad)
  *
- * The 24-byte nonce is random per message and shared by header and body (different keys).
- * A message key is used for exactly one message (derived, used, dropped); the random nonce
- * also protects against a vault that restores an older state and encrypts again.
+ * The 24-byte nonce is random per message; the header uses all of it (the header key seals
+ * a whole chain of messages, so it gets XChaCha's 192-bit random nonces), the body its
+ * first 12 bytes (a message key seals one message). A message key is used for exactly one
+ * message (derived, used, dropped); the random nonce also protects against a vault that
+ * restores an older state and encrypts again.
+ *
+ * Receiving tries the expected next message of the current receiving chain first, by its
+ * body alone (see {@link decryptWire}); everything else goes through the header.
  */
-import { bytesEqual, concatBytes, fromHex, readU32be, toHex, u32be } from './bytes';
+import { bytesEqual, concatBytes, fromHex, readU32be, toHex, writeU32be } from './bytes';
 import {
   FRAME_WHOLE,
   HEADER_PLAIN,
+  HEADER_SEALED,
   INFO_RATCHET,
   KEY,
   MAX_OLD_HEADER_KEYS,
@@ -30,13 +37,28 @@ import {
   MAX_SKIP,
   MAX_STORED_SKIPPED,
   NONCE,
+  NONCE_ONCE,
+  PAYLOAD_INIT,
+  PAYLOAD_MESSAGE,
+  PROTOCOL_VERSION,
+  SESSION_ID,
+  TAG,
   X25519_KEY,
 } from './constants';
 import { encodeFrameText, unwrapPayload } from './envelope';
 import { fail, ok, type Result } from './errors';
-import { parsePayload, type RatchetWire, ratchetPrefix } from './payload';
-import { dh, hkdfSha256, kdfChain, open, seal, x25519KeyPair } from './primitives';
-import { draw, type RandomSource, systemRandom } from './random';
+import { parsePayload, type RatchetWire } from './payload';
+import {
+  dh,
+  hkdfSha256,
+  kdfChain,
+  open,
+  openOnce,
+  seal,
+  sealOnce,
+  x25519KeyPair,
+} from './primitives';
+import { draw, fillSystemNonce, type RandomSource, systemRandom } from './random';
 
 /** A message key kept for a message that has not arrived yet. */
 export interface SkippedKey {
@@ -97,7 +119,6 @@ export interface DecryptOptions {
 }
 
 const EMPTY = new Uint8Array(0);
-const WHOLE = Uint8Array.of(FRAME_WHOLE);
 
 /** KDF_RK_HE: new root key, chain key and next header key. */
 export function kdfRoot(
@@ -116,6 +137,36 @@ function bodyAd(
   return concatBytes(state.ad, wire.prefix, wire.nonce, wire.sealedHeader, extra);
 }
 
+let cachedSessionId = '';
+let cachedSessionIdBytes: Uint8Array = new Uint8Array(SESSION_ID);
+
+/** The session id's 8 bytes (read-only: only ever copied into frames). */
+function sessionIdBytes(sessionId: string): Uint8Array {
+  if (sessionId !== cachedSessionId) {
+    const bytes = fromHex(sessionId);
+    if (!bytes || bytes.length !== SESSION_ID)
+      throw new TypeError('ratchetEncrypt: bad session id');
+    cachedSessionId = sessionId;
+    cachedSessionIdBytes = bytes;
+  }
+  return cachedSessionIdBytes;
+}
+
+/** Opens a message body with its message key; null if it does not authenticate. */
+export function openBody(
+  state: SessionState,
+  messageKey: Uint8Array,
+  wire: RatchetWire,
+  extra: Uint8Array,
+): Uint8Array | null {
+  return openOnce(
+    messageKey,
+    wire.nonce.subarray(0, NONCE_ONCE),
+    wire.body,
+    bodyAd(state, wire, extra),
+  );
+}
+
 /**
  * Encrypts one message. Returns the next state and the envelope line (an init envelope while
  * the initiator has not heard back). Throws TypeError if the state cannot send (a responder
@@ -132,21 +183,36 @@ export function ratchetEncrypt(
   if (plaintext.length > MAX_PLAINTEXT) throw new RangeError('ratchetEncrypt: plaintext too long');
   if (!state.cks || !state.hks) throw new TypeError('ratchetEncrypt: this session cannot send yet');
   if (state.ns >= 0xffffffff) throw new RangeError('ratchetEncrypt: sending chain exhausted');
-  const rng = options.rng ?? systemRandom;
+  const sessionId = sessionIdBytes(state.sessionId);
   const { messageKey, chainKey } = kdfChain(state.cks);
-  const header = concatBytes(state.dhsPublic, u32be(state.pn), u32be(state.ns));
-  const nonce = draw(rng, NONCE);
-  const prefix = ratchetPrefix(fromHex(state.sessionId) as Uint8Array, state.pendingInit);
-  const sealedHeader = seal(state.hks, nonce, header, prefix);
-  const body = seal(
-    messageKey,
-    nonce,
-    plaintext,
-    bodyAd(state, { prefix, nonce, sealedHeader }, options.ad ?? EMPTY),
-  );
+  // The frame is written in place: 00 | prefix | nonce | sealed header | body.
+  const init = state.pendingInit;
+  const nonceAt = 1 + 2 + SESSION_ID + (init ? init.length : 0);
+  const headerAt = nonceAt + NONCE;
+  const bodyAt = headerAt + HEADER_SEALED;
+  const length = bodyAt + plaintext.length + TAG;
+  // Offset the frame in its buffer so the body is 4-byte aligned (noble's word-wise path).
+  const lead = (4 - (bodyAt % 4)) % 4;
+  const frame = new Uint8Array(new ArrayBuffer(lead + length), lead, length);
+  frame[0] = FRAME_WHOLE;
+  frame[1] = PROTOCOL_VERSION;
+  frame[2] = init ? PAYLOAD_INIT : PAYLOAD_MESSAGE;
+  frame.set(sessionId, 3);
+  if (init) frame.set(init, 3 + SESSION_ID);
+  const nonce = frame.subarray(nonceAt, headerAt);
+  if (options.rng) nonce.set(draw(options.rng, NONCE));
+  else fillSystemNonce(nonce);
+  const header = new Uint8Array(HEADER_PLAIN);
+  header.set(state.dhsPublic);
+  writeU32be(header, X25519_KEY, state.pn);
+  writeU32be(header, X25519_KEY + 4, state.ns);
+  const prefix = frame.subarray(1, nonceAt);
+  seal(state.hks, nonce, header, prefix, frame.subarray(headerAt, bodyAt));
+  const ad = concatBytes(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
+  sealOnce(messageKey, nonce.subarray(0, NONCE_ONCE), plaintext, ad, frame.subarray(bodyAt));
   return {
     state: { ...state, cks: chainKey, ns: state.ns + 1 },
-    envelope: encodeFrameText(concatBytes(WHOLE, prefix, nonce, sealedHeader, body)),
+    envelope: encodeFrameText(frame),
   };
 }
 
@@ -188,13 +254,29 @@ function openHeader(hk: Uint8Array, wire: RatchetWire): Header | null {
   };
 }
 
-/** The ratchet half of decryption, shared with respondToSession. */
+/**
+ * The ratchet half of decryption, shared with respondToSession.
+ *
+ * 0. Fast path: most messages are the next one of the current receiving chain, so its
+ *    message key (which step 1 would derive anyway) is tried on the body first. The body's
+ *    associated data covers the whole payload before the body (prefix, nonce, sealed
+ *    header), so if it authenticates, the payload is exactly as the holder of that chain
+ *    key sealed it, as message Nr of this chain: the header is not needed and not opened.
+ *    If it does not, nothing is kept and the steps below run as if it had not been tried.
+ */
 export function decryptWire(
   s: SessionState,
   wire: RatchetWire,
   extraAd: Uint8Array,
   rng: RandomSource,
 ): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  if (s.ckr && s.hkr && s.nr < 0xffffffff) {
+    const { messageKey, chainKey } = kdfChain(s.ckr);
+    const plaintext = openBody(s, messageKey, wire, extraAd);
+    if (plaintext) {
+      return ok({ state: { ...s, ckr: chainKey, nr: s.nr + 1, pendingInit: null }, plaintext });
+    }
+  }
   const tried: Uint8Array[] = [];
   const attempt = (hk: Uint8Array): Header | null => {
     if (tried.some((t) => bytesEqual(t, hk))) return null;
@@ -235,12 +317,7 @@ function consumeSkipped(
 ): Result<{ state: SessionState; plaintext: Uint8Array }> {
   const i = s.skipped.findIndex((k) => k.n === n && bytesEqual(k.hk, hk));
   if (i < 0) return fail('REPLAY', 'message key already used');
-  const plaintext = open(
-    (s.skipped[i] as SkippedKey).mk,
-    wire.nonce,
-    wire.body,
-    bodyAd(s, wire, extraAd),
-  );
+  const plaintext = openBody(s, (s.skipped[i] as SkippedKey).mk, wire, extraAd);
   if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
   const skipped = s.skipped.slice(0, i).concat(s.skipped.slice(i + 1));
   return ok({ state: { ...s, skipped, pendingInit: null }, plaintext });
@@ -278,7 +355,7 @@ function receiveInChain(
   const added: SkippedKey[] = [];
   const ck = skipChain(s.ckr, s.hkr, s.nr, n, added);
   const { messageKey, chainKey } = kdfChain(ck);
-  const plaintext = open(messageKey, wire.nonce, wire.body, bodyAd(s, wire, extraAd));
+  const plaintext = openBody(s, messageKey, wire, extraAd);
   if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
   const skipped = added.length ? capSkipped(s.skipped.concat(added)) : s.skipped;
   return ok({ state: { ...s, ckr: chainKey, nr: n + 1, skipped, pendingInit: null }, plaintext });
@@ -307,7 +384,7 @@ function dhRatchetAndReceive(
   const send = kdfRoot(recv.rk, dhOut);
   const ck = skipChain(recv.ck, s.nhkr, 0, h.n, added);
   const { messageKey, chainKey } = kdfChain(ck);
-  const plaintext = open(messageKey, wire.nonce, wire.body, bodyAd(s, wire, extraAd));
+  const plaintext = openBody(s, messageKey, wire, extraAd);
   if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
   const oldHeaderKeys = s.hkr
     ? s.oldHeaderKeys.concat([s.hkr]).slice(-MAX_OLD_HEADER_KEYS)
