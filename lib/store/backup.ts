@@ -89,6 +89,12 @@ export interface Backup {
 /** Options for `importBackup`. */
 export interface ImportBackupOptions {
   onProgress?: (progress: BackupProgress) => void;
+  /**
+   * Clear every data store in the write transaction instead of requiring them empty. For a
+   * caller that has decided what is there is disposable (`lib/vault`: an identity that was never
+   * shown to anyone). Every check still runs first; a failure leaves the store as it was.
+   */
+  replace?: boolean;
 }
 
 /** What an import restored. */
@@ -193,9 +199,10 @@ export async function exportBackup(
 
 /**
  * Restore a backup into `store`, which must be unlocked and empty (no identity, contacts,
- * sessions or history). Every check runs before the single write transaction; any failure
- * (typed: BACKUP_KEY_TYPO, BACKUP_KEY_INVALID, BACKUP_CORRUPT, BACKUP_VERSION, NOT_EMPTY,
- * LOCKED, QUOTA) leaves the store exactly as it was.
+ * sessions or history) unless `replace` is set (then it is cleared in the same transaction).
+ * Every check runs before the single write transaction; any failure (typed: BACKUP_KEY_TYPO,
+ * BACKUP_KEY_INVALID, BACKUP_CORRUPT, BACKUP_VERSION, NOT_EMPTY, LOCKED, QUOTA) leaves the
+ * store exactly as it was.
  */
 export async function importBackup(
   store: Store,
@@ -250,8 +257,16 @@ export async function importBackup(
   const total = entries.reduce((sum, [, list]) => sum + list.length, 0);
   const counts: Partial<Record<DataStoreName, number>> = {};
   await store.transact(DATA_STORES, async (tx) => {
-    for (const name of IMPORT_MUST_BE_EMPTY) {
-      if ((await tx.count(name)) > 0) throw new StoreError('NOT_EMPTY');
+    if (options.replace === true) {
+      for (const name of DATA_STORES) {
+        for (const record of await tx.getAll(name)) {
+          await tx.delete(name, naturalKeyOf(name, record));
+        }
+      }
+    } else {
+      for (const name of IMPORT_MUST_BE_EMPTY) {
+        if ((await tx.count(name)) > 0) throw new StoreError('NOT_EMPTY');
+      }
     }
     let done = 0;
     const writes: Promise<void>[] = [];

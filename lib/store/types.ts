@@ -62,6 +62,16 @@ export interface ContactRecord {
   keyHistory: KeyHistoryEntry[];
   verification: Verification;
   displayName?: string;
+  /**
+   * Their current identity X25519 key (signed by `identityKey`); safety numbers cover both.
+   * Added by `lib/vault` within record format 2 (optional, so older records stay valid).
+   */
+  dhKey?: Uint8Array;
+  /**
+   * When the identity key last changed, until the user acknowledges it (`approveKeyChange`,
+   * or verifying the new key). Added by `lib/vault` within record format 2 (optional).
+   */
+  keyChangedAt?: number;
 }
 
 /** Contact record as schema v1 wrote it (record format 1); upgraded on read. */
@@ -72,9 +82,13 @@ export interface ContactRecordV1 {
   verified: boolean;
 }
 
-/** A Double Ratchet session with one contact. */
+/**
+ * The Double Ratchet sessions of one 1:1 conversation. `lib/vault` files one record per
+ * conversation: `contact` holds the host's conversation id, and `state` the vault's
+ * `ConversationState` (partner handle, every live session, which one sends, invites).
+ */
 export interface SessionRecord {
-  /** The contact's handle; one session per contact. */
+  /** The key the vault files the sessions under: the host's (1:1) conversation id. */
   contact: string;
   updatedAt: number;
   /**
@@ -98,12 +112,27 @@ export interface MessageRecord {
   direction: 'in' | 'out';
   /** When the message was sent, as the host or the sender reports it; orders a conversation. */
   timestamp: number;
-  kind: 'text' | 'invite' | 'accept';
-  /** The plaintext. */
+  /** `error`: an envelope that could not be shown (`error` says why). Added by `lib/vault`. */
+  kind: 'text' | 'invite' | 'accept' | 'error';
+  /** The plaintext (empty for invites, accepts and errors). */
   text: string;
   delivery: DeliveryState;
   /** Set when the host confirmed an outgoing message, or when an incoming one was stored. */
   deliveredAt?: number;
+  // The optional fields below were added by `lib/vault` within record format 2: records
+  // without them stay valid, so no format bump or upgrader was needed.
+  /** kind 'error': the reason, from `lib/vault`'s closed set (`ErrorReason`). */
+  error?: string;
+  /** Incoming invites: the encoded 1413-byte prekey bundle, kept so it can be accepted later. */
+  bundle?: Uint8Array;
+  /** Incoming invites: when the user accepted, and the session that started. */
+  acceptedAt?: number;
+  acceptedSessionId?: string;
+  /**
+   * Incoming text from an identity key the user has not approved yet (a verified contact's key
+   * changed): that signing key. Shown as a `key-changed` error until the change is approved.
+   */
+  heldFor?: Uint8Array;
 }
 
 /** Message record as schema v1 wrote it (record format 1); upgraded on read. */
@@ -126,7 +155,11 @@ export interface DraftRecord {
   pendingMessageId?: string;
 }
 
-/** One user setting; `value` is plain data like a session state. */
+/**
+ * One user setting; `value` is plain data like a session state. Names starting with `vault:`
+ * are `lib/vault`'s own bookkeeping (the index of session ids ever seen, envelope parts
+ * waiting for the rest of their message); see `lib/vault/records.ts`.
+ */
 export interface SettingRecord {
   name: string;
   value: unknown;

@@ -1,0 +1,140 @@
+/**
+ * What the vault hands out. Views are plain data (they cross `runtime.sendMessage`). Nothing a
+ * content script may receive (`IngestResult`, `ComposeTarget`) carries plaintext or key bytes.
+ */
+import type { KdfParams } from '../store';
+
+/** Random bytes of the requested length (the `lib/crypto` shape). */
+export type RandomSource = (length: number) => Uint8Array;
+
+/** How to open a vault. Every capability is injectable, so the vault runs in node tests. */
+export interface OpenVaultOptions {
+  /** IndexedDB factory (default `globalThis.indexedDB`). */
+  indexedDB?: IDBFactory;
+  /** Random source (default `crypto.getRandomValues`). */
+  random?: RandomSource;
+  /** Clock in ms since the epoch (default `Date.now`). */
+  now?: () => number;
+  /** Passphrase KDF parameters for passphrases set through this vault (default: production). */
+  kdf?: KdfParams;
+  /** IndexedDB database name (default "sotto"). */
+  name?: string;
+  /** Longest line the host carries; longer envelopes are split (default 10,000: x.com). */
+  partLimit?: number;
+}
+
+/** What a message row shows. */
+export type MessageState = 'decrypted' | 'sent' | 'invite' | 'accepted' | 'error';
+
+/** Why an envelope is shown as an error. */
+export type ErrorReason =
+  /** Bad MAC, altered, forged, malformed, unknown session, or "out" but not sent by us. */
+  | 'unverifiable'
+  /** Bound to another conversation or partner than the one it is shown in. */
+  | 'other-conversation'
+  /** From a verified contact's new, not yet approved, identity key. */
+  | 'key-changed'
+  /** Would need more than MAX_SKIP skipped message keys. */
+  | 'too-many-skipped'
+  /** Made by a newer Sotto. */
+  | 'version-too-new'
+  /** A new envelope replaying a ratchet message whose key is gone, or a replayed init. */
+  | 'replay';
+
+/** The answer to `ingest`: never plaintext. */
+export type IngestResult =
+  | { kind: 'not-sotto' }
+  | { kind: 'part-pending' }
+  | { kind: 'message'; messageId: string; state: MessageState };
+
+/** What the vault knows about a contact. */
+export interface ContactView {
+  handle: string;
+  /** Short human string of their current identity key. */
+  fingerprint: string;
+  /** 60 digits, the same on both sides ('' if their X25519 key was never seen). */
+  safetyNumber: string;
+  verified: boolean;
+  /** Their key changed and the user has not approved (or verified) the new one. */
+  keyChanged: boolean;
+  firstSeen: number;
+  /** Keys they used before the current one, oldest first; `seen` = first seen. */
+  keyHistory: { fingerprint: string; seen: number }[];
+}
+
+/** What the compose UI should offer for a conversation. */
+export interface ComposeTarget {
+  state: 'no-session' | 'invite-sent' | 'invite-received' | 'ready' | 'key-changed-blocked';
+  contact: ContactView | null;
+}
+
+/** One message for the reader and compose frames (extension pages only). */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  /** The partner's handle for incoming messages, 'me' for our own. */
+  sender: string;
+  /** Plaintext of text messages; null for invites, accepts, errors and held messages. */
+  text: string | null;
+  state: MessageState;
+  error: ErrorReason | null;
+  createdAt: number;
+  /** Outgoing only. */
+  delivery: 'pending' | 'sent' | 'failed' | null;
+  /** Incoming invites: who (as the host claims) and which key. */
+  inviteFrom?: { handle: string; fingerprint: string };
+  /** What the envelope was (an addition to the brief's shape). */
+  kind: 'text' | 'invite' | 'accept' | 'error';
+}
+
+/** Input of `ingest`: one row of the host's conversation. */
+export interface IngestInput {
+  conversationId: string;
+  partner: string;
+  rowId: string;
+  direction: 'in' | 'out';
+  text: string;
+}
+
+/** The vault: the background's only holder of secrets. */
+export interface Vault {
+  status(): { locked: boolean; hasPassphrase: boolean };
+  unlock(passphrase: string): Promise<void>;
+  lock(): void;
+  setPassphrase(passphrase: string): Promise<void>;
+  changePassphrase(current: string, next: string): Promise<void>;
+  removePassphrase(current: string): Promise<void>;
+  exportUnlockedKey(): Uint8Array;
+  openWithKey(key: Uint8Array): Promise<void>;
+  /** Own identity; created on first use. */
+  identity(): Promise<{ fingerprint: string }>;
+
+  composeTarget(conversationId: string, partner: string): Promise<ComposeTarget>;
+  createInvite(
+    conversationId: string,
+    partner: string,
+  ): Promise<{ messageId: string; parts: string[] }>;
+  encrypt(
+    conversationId: string,
+    partner: string,
+    plaintext: string,
+  ): Promise<{ messageId: string; parts: string[] }>;
+  acceptInvite(messageId: string): Promise<{ messageId: string; parts: string[] }>;
+
+  ingest(input: IngestInput): Promise<IngestResult>;
+  getMessage(messageId: string): Promise<MessageView | null>;
+  listMessages(conversationId: string, opts?: { limit?: number }): Promise<MessageView[]>;
+  reportDelivery(messageId: string, state: 'sent' | 'failed'): Promise<void>;
+
+  contact(handle: string): Promise<ContactView | null>;
+  setVerified(handle: string, verified: boolean): Promise<void>;
+  approveKeyChange(handle: string): Promise<void>;
+  saveDraft(conversationId: string, text: string): Promise<void>;
+  getDraft(conversationId: string): Promise<string>;
+  exportBackup(opts: { history: boolean }): Promise<{ file: Uint8Array; recoveryKey: string }>;
+  importBackup(file: Uint8Array, recoveryKey: string): Promise<void>;
+
+  /** Close the IndexedDB connection and forget the keys (tests; a worker that is going away). */
+  close(): void;
+}
