@@ -1,19 +1,60 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
-import { useVaultRequest } from '@/components/useVault';
-import VaultStatusLine from '@/components/VaultStatusLine';
+import { callVault } from '@/lib/rpc/client';
+import type { RpcError } from '@/lib/rpc/errors';
+import { onVaultChange } from '@/lib/rpc/events';
 import { postToHost } from '@/lib/rpc/frame';
+import type { ComposeTarget } from '@/lib/rpc/protocol';
 
 export interface ComposeAppProps {
   /** The x.com origin that embeds this frame (already checked against our host list). */
   hostOrigin: string;
+  conversationId: string;
+  partner: string;
+  kind: string;
 }
 
+type Sending =
+  | { phase: 'idle' }
+  | { phase: 'sending' }
+  | { phase: 'sent' }
+  | { phase: 'failed'; error: RpcError | null };
+
+const DRAFT_SAVE_DELAY_MS = 400;
+
 /** The secure compose frame: the user types here, where the host page cannot read. */
-export default function ComposeApp({ hostOrigin }: ComposeAppProps) {
-  const status = useVaultRequest('status', {});
+export default function ComposeApp({ hostOrigin, conversationId, partner, kind }: ComposeAppProps) {
+  const supported = kind === 'direct' && partner !== '';
+  const [target, setTarget] = useState<ComposeTarget | null>(null);
+  const [targetError, setTargetError] = useState<RpcError | null>(null);
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState<Sending>({ phase: 'idle' });
   const input = useRef<HTMLTextAreaElement>(null);
-  useFrameLayout(hostOrigin, status.phase === 'ready');
+  const draftTimer = useRef<ReturnType<typeof setTimeout>>();
+  useFrameLayout(hostOrigin, !supported || target !== null || targetError !== null);
+
+  const refresh = useCallback(async (): Promise<ComposeTarget | null> => {
+    if (!supported) return null;
+    const result = await callVault('compose.target', { conversationId, partner });
+    if (result.ok) {
+      setTarget(result.value);
+      setTargetError(null);
+      return result.value;
+    }
+    setTargetError(result.error);
+    return null;
+  }, [conversationId, partner, supported]);
+
+  useEffect(() => {
+    if (!supported) return;
+    void refresh();
+    void callVault('draft.get', { conversationId }).then((draft) => {
+      if (draft.ok && draft.value.text) setText((current) => current || draft.value.text);
+    });
+    return onVaultChange((changed) => {
+      if (changed === conversationId) void refresh();
+    });
+  }, [conversationId, refresh, supported]);
 
   useEffect(() => {
     const focusInput = () => input.current?.focus();
@@ -29,24 +70,222 @@ export default function ComposeApp({ hostOrigin }: ComposeAppProps) {
     };
   }, [hostOrigin]);
 
+  const saveDraft = (value: string) => {
+    clearTimeout(draftTimer.current);
+    draftTimer.current = setTimeout(() => {
+      void callVault('draft.save', { conversationId, text: value });
+    }, DRAFT_SAVE_DELAY_MS);
+  };
+
+  const send = async () => {
+    const message = text;
+    if (!message.trim() || sending.phase === 'sending') return;
+    // The state may have changed without us hearing (an accepted invite): ask before refusing.
+    if (target?.state !== 'ready' && (await refresh())?.state !== 'ready') return;
+    setSending({ phase: 'sending' });
+    // Cleared at once so the user can write on; put back if the message does not go out.
+    setText('');
+    clearTimeout(draftTimer.current);
+    await callVault('draft.save', { conversationId, text: message });
+    const result = await callVault('compose.send', { conversationId, partner, text: message });
+    if (
+      (result.ok && result.value.delivery === 'sent') ||
+      (!result.ok && (await sentAnyway(result.error)))
+    ) {
+      setSending({ phase: 'sent' });
+    } else {
+      setSending({ phase: 'failed', error: result.ok ? null : result.error });
+      setText((typedSince) => (typedSince ? `${message}\n${typedSince}` : message));
+    }
+    input.current?.focus();
+  };
+
+  /**
+   * The worker can be stopped after the envelope left but before its answer reached us. The
+   * vault clears the draft once X shows the sent message: an empty draft means it went out.
+   */
+  const sentAnyway = async (error: RpcError): Promise<boolean> => {
+    if (error.code !== 'UNAVAILABLE') return false;
+    for (const delay of [300, 1500]) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const draft = await callVault('draft.get', { conversationId });
+      if (draft.ok) return draft.value.text === '';
+    }
+    return false;
+  };
+
+  const invite = async () => {
+    setSending({ phase: 'sending' });
+    const result = await callVault('compose.invite', { conversationId, partner });
+    setSending(
+      result.ok && result.value.delivery === 'sent'
+        ? { phase: 'idle' }
+        : { phase: 'failed', error: result.ok ? null : result.error },
+    );
+    await refresh();
+    // Back to writing: what the user types next is the draft for when they accept.
+    input.current?.focus();
+  };
+
+  const approveKey = async () => {
+    const result = await callVault('contact.approveKeyChange', { handle: partner });
+    if (!result.ok) setTargetError(result.error);
+    await refresh();
+  };
+
+  if (!supported) {
+    return (
+      <main class="compose" data-sotto="compose" data-sotto-state="unsupported">
+        <p role="status">
+          Sotto encrypts one-to-one conversations. Encryption in group conversations isn't supported
+          yet, so nothing here is encrypted.
+        </p>
+      </main>
+    );
+  }
+
+  const state = targetError?.code === 'LOCKED' ? 'locked' : (target?.state ?? 'loading');
+  const canSend = state === 'ready';
+
   return (
-    <main class="compose">
+    <main class="compose" data-sotto="compose" data-sotto-state={state}>
+      <Notice state={state} partner={partner} onApprove={approveKey} />
+      {targetError && targetError.code !== 'LOCKED' ? (
+        <p class="status error" role="alert">
+          {targetError.message}
+        </p>
+      ) : null}
       <label for="plaintext" class="visually-hidden">
-        Encrypted message
+        Encrypted message to @{partner}
       </label>
       <textarea
         id="plaintext"
         ref={input}
         data-sotto="plaintext"
         rows={3}
-        placeholder="Write an encrypted message"
+        value={text}
+        placeholder={`Encrypted message to @${partner}`}
+        onInput={(event) => {
+          const value = event.currentTarget.value;
+          setText(value);
+          saveDraft(value);
+          if (sending.phase !== 'sending') setSending({ phase: 'idle' });
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            void send();
+          }
+        }}
       />
       <div class="row">
-        <VaultStatusLine status={status} />
-        <button type="button" data-sotto="send" disabled title="Sending arrives with encryption">
-          Send
-        </button>
+        <SendStatus sending={sending} canSend={canSend} hasText={text.trim() !== ''} />
+        {state === 'no-session' ? (
+          <button
+            type="button"
+            data-sotto="invite"
+            onClick={() => void invite()}
+            disabled={sending.phase === 'sending'}
+          >
+            Send invitation
+          </button>
+        ) : (
+          <button
+            type="button"
+            data-sotto="send"
+            onClick={() => void send()}
+            disabled={!canSend || !text.trim() || sending.phase === 'sending'}
+          >
+            {sending.phase === 'failed' ? 'Retry' : 'Send'}
+          </button>
+        )}
       </div>
     </main>
+  );
+}
+
+interface NoticeProps {
+  state: string;
+  partner: string;
+  onApprove: () => void;
+}
+
+/** What the user needs to know before typing, by the conversation's state. */
+function Notice({ state, partner, onApprove }: NoticeProps) {
+  switch (state) {
+    case 'no-session':
+      return (
+        <p class="notice">
+          To write to @{partner} privately, send an invitation. It carries your public key; once
+          they accept with Sotto, only the two of you can read your messages. You can write now:
+          your message is kept as a draft until they accept.
+        </p>
+      );
+    case 'invite-sent':
+      return (
+        <p class="notice" role="status">
+          Invitation sent. Waiting for @{partner} to accept. Your message is kept as a draft and can
+          be sent as soon as they do.
+        </p>
+      );
+    case 'invite-received':
+      return (
+        <p class="notice" role="status">
+          @{partner} invited you to encrypted messages. Accept the invitation in the conversation to
+          start.
+        </p>
+      );
+    case 'key-changed-blocked':
+      return (
+        <div class="notice warning" role="alert">
+          <p>
+            @{partner}'s security key changed since you verified it. This can mean a new device — or
+            someone in the middle. Compare safety numbers before sending again.
+          </p>
+          <button type="button" data-sotto="approve-key" onClick={onApprove}>
+            I compared them — approve the new key
+          </button>
+        </div>
+      );
+    case 'locked':
+      return (
+        <p class="notice" role="alert">
+          Sotto is locked. Unlock it from the Sotto button in the browser toolbar to write.
+        </p>
+      );
+    case 'loading':
+      return <p class="status">Connecting to Sotto…</p>;
+    default:
+      return null;
+  }
+}
+
+interface SendStatusProps {
+  sending: Sending;
+  canSend: boolean;
+  hasText: boolean;
+}
+
+function SendStatus({ sending, canSend, hasText }: SendStatusProps) {
+  const text =
+    sending.phase === 'sending'
+      ? 'Sending…'
+      : sending.phase === 'sent'
+        ? 'Sent, end-to-end encrypted.'
+        : sending.phase === 'failed'
+          ? (sending.error?.message ??
+            "X didn't accept the message. Check your connection, then retry.")
+          : canSend && hasText
+            ? 'Enter to send · Shift+Enter for a new line · Esc to close'
+            : '';
+  return (
+    <p
+      class={`status${sending.phase === 'failed' ? ' error' : ''}`}
+      data-sotto="send-status"
+      data-sotto-state={sending.phase}
+      role={sending.phase === 'failed' ? 'alert' : 'status'}
+    >
+      {text}
+    </p>
   );
 }

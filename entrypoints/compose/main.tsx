@@ -1,12 +1,22 @@
 import { render } from 'preact';
 import '@/components/base.css';
-import { hostOriginFromLocation } from '@/lib/rpc/frame';
+import { applyTheme, readFrameParams } from '@/components/frame-params';
 import ComposeApp from './ComposeApp';
 
 const app = document.getElementById('app')!;
-const hostOrigin = hostOriginFromLocation(location.search);
-if (hostOrigin === null) {
+const params = readFrameParams(location.search);
+if (params === null) {
   app.textContent = 'This Sotto window only works inside x.com.';
 } else {
-  render(<ComposeApp hostOrigin={hostOrigin} />, app);
+  applyTheme(params.theme);
+  const search = new URLSearchParams(location.search);
+  render(
+    <ComposeApp
+      hostOrigin={params.hostOrigin}
+      conversationId={search.get('conversation') ?? ''}
+      partner={search.get('partner') ?? ''}
+      kind={search.get('kind') ?? 'unknown'}
+    />,
+    app,
+  );
 }

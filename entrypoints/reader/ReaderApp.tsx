@@ -1,18 +1,149 @@
+import { useEffect, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
-import { useVaultRequest } from '@/components/useVault';
-import VaultStatusLine from '@/components/VaultStatusLine';
+import { callVault } from '@/lib/rpc/client';
+import type { RpcError } from '@/lib/rpc/errors';
+import type { MessageErrorReason, MessageView } from '@/lib/rpc/protocol';
 
 export interface ReaderAppProps {
   hostOrigin: string;
+  /** The vault's id for the message this frame shows (the envelope's hash). */
+  messageId: string | null;
 }
 
-/** The reader frame: shows decrypted messages in place of X's ciphertext rows. */
-export default function ReaderApp({ hostOrigin }: ReaderAppProps) {
-  const status = useVaultRequest('status', {});
-  useFrameLayout(hostOrigin, status.phase === 'ready');
+type Loaded =
+  | { phase: 'loading' }
+  | { phase: 'ready'; message: MessageView }
+  | { phase: 'failed'; error: RpcError | null };
+
+const ERROR_TEXT: Record<MessageErrorReason, string> = {
+  unverifiable:
+    "This message couldn't be verified. It was altered or forged on the way, so Sotto won't show it.",
+  'other-conversation':
+    'This encrypted message belongs to another conversation. It was moved here, so Sotto rejected it.',
+  'key-changed':
+    'This message was sent with a different security key than the one you know for this contact.',
+  'too-many-skipped':
+    'Too many messages are missing before this one, so it could not be decrypted.',
+  'version-too-new': 'This message needs a newer version of Sotto. Update Sotto to read it.',
+  replay: 'This is a copy of an earlier message, replayed by the site. It is shown only once.',
+};
+
+const MESSAGE_ID = /^[0-9a-f]{64}$/;
+
+/** The reader frame: a decrypted message, shown as text, in place of X's ciphertext. */
+export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
+  const [loaded, setLoaded] = useState<Loaded>({ phase: 'loading' });
+  const [accepting, setAccepting] = useState<'idle' | 'busy' | RpcError>('idle');
+  useFrameLayout(hostOrigin, loaded.phase !== 'loading');
+
+  useEffect(() => {
+    if (!messageId || !MESSAGE_ID.test(messageId)) {
+      setLoaded({ phase: 'failed', error: null });
+      return;
+    }
+    void callVault('message.get', { messageId }).then((result) => {
+      if (result.ok && result.value) setLoaded({ phase: 'ready', message: result.value });
+      else setLoaded({ phase: 'failed', error: result.ok ? null : result.error });
+    });
+  }, [messageId]);
+
+  const accept = async (message: MessageView) => {
+    setAccepting('busy');
+    const result = await callVault('invite.accept', { messageId: message.id });
+    if (!result.ok) {
+      setAccepting(result.error);
+      return;
+    }
+    setAccepting('idle');
+    setLoaded({ phase: 'ready', message: { ...message, state: 'accepted' } });
+  };
+
+  if (loaded.phase === 'loading') return <main class="reader" aria-busy="true" />;
+  if (loaded.phase === 'failed') {
+    return (
+      <main class="reader">
+        <p class="message error" data-sotto="message" data-sotto-state="error" role="alert">
+          {loaded.error?.message ?? 'Sotto has no record of this message.'}
+        </p>
+      </main>
+    );
+  }
+  const { message } = loaded;
   return (
     <main class="reader">
-      <VaultStatusLine status={status} />
+      <article
+        class={`message ${message.direction}`}
+        data-sotto="message"
+        data-sotto-state={message.state}
+        data-sotto-direction={message.direction}
+        aria-label={`Encrypted message from @${message.sender}`}
+      >
+        <Body message={message} />
+        {message.state === 'invite' && message.direction === 'in' ? (
+          <div class="row">
+            <button
+              type="button"
+              data-sotto="accept"
+              disabled={accepting === 'busy'}
+              onClick={() => void accept(message)}
+            >
+              Accept
+            </button>
+            {typeof accepting === 'object' ? (
+              <span class="status error" role="alert">
+                {accepting.message}
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+        <footer class="meta">
+          <span class="badge" data-sotto="badge">
+            {badge(message)}
+          </span>{' '}
+          <time dateTime={new Date(message.createdAt).toISOString()}>
+            {new Date(message.createdAt).toLocaleTimeString([], {
+              hour: '2-digit',
+              minute: '2-digit',
+            })}
+          </time>
+        </footer>
+      </article>
     </main>
   );
+}
+
+function Body({ message }: { message: MessageView }) {
+  switch (message.state) {
+    case 'invite':
+      return message.direction === 'in' ? (
+        <p class="text">
+          @{message.inviteFrom?.handle ?? message.sender} invited you to end-to-end encrypted
+          messages with Sotto. Their key fingerprint:{' '}
+          <code>{message.inviteFrom?.fingerprint ?? '—'}</code>
+        </p>
+      ) : (
+        <p class="text">
+          You invited @{message.sender === 'me' ? 'them' : message.sender} to encrypted messages.
+        </p>
+      );
+    case 'accepted':
+      return <p class="text">Encrypted session started.</p>;
+    case 'error':
+      return (
+        <p class="text" role="alert">
+          {ERROR_TEXT[message.error ?? 'unverifiable']}
+        </p>
+      );
+    default:
+      // Text, never HTML: decrypted content cannot become markup here (isolation rule 5).
+      return <p class="text">{message.text ?? ''}</p>;
+  }
+}
+
+function badge(message: MessageView): string {
+  if (message.state === 'error') return '⚠ Not verified';
+  if (message.direction === 'out') {
+    return message.delivery === 'failed' ? '🔒 Encrypted · not sent' : '🔒 Encrypted · sent';
+  }
+  return '🔒 Encrypted';
 }

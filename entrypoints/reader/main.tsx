@@ -1,12 +1,14 @@
 import { render } from 'preact';
 import '@/components/base.css';
-import { hostOriginFromLocation } from '@/lib/rpc/frame';
+import { applyTheme, readFrameParams } from '@/components/frame-params';
 import ReaderApp from './ReaderApp';
 
 const app = document.getElementById('app')!;
-const hostOrigin = hostOriginFromLocation(location.search);
-if (hostOrigin === null) {
+const params = readFrameParams(location.search);
+const messageId = new URLSearchParams(location.search).get('id');
+if (params === null) {
   app.textContent = 'This Sotto window only works inside x.com.';
 } else {
-  render(<ReaderApp hostOrigin={hostOrigin} />, app);
+  applyTheme(params.theme);
+  render(<ReaderApp hostOrigin={params.hostOrigin} messageId={messageId} />, app);
 }

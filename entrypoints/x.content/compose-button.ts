@@ -1,9 +1,8 @@
-import { browser } from 'wxt/browser';
 import type { LocationWatcher } from '@/lib/dom/location';
 import { observeElements } from '@/lib/dom/observe';
-import { listenToFrame } from '@/lib/rpc/frame';
-import { parseRoute } from '@/lib/sites/x/routes';
+import { readConversation } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
+import { createExtensionFrame } from './frames';
 
 const BUTTON_CSS = `
 :host { all: initial; display: inline-flex; align-items: center; flex: none; }
@@ -44,25 +43,6 @@ function createButtonHost(label: string): { host: HTMLElement; button: HTMLButto
   return { host, button };
 }
 
-function createComposeFrame(): HTMLIFrameElement {
-  const iframe = document.createElement('iframe');
-  iframe.dataset.sotto = 'compose-frame';
-  const url = new URL(browser.runtime.getURL('/compose.html'));
-  url.searchParams.set('host', location.origin);
-  iframe.src = url.href;
-  iframe.title = 'Sotto secure message';
-  iframe.setAttribute('allow', '');
-  Object.assign(iframe.style, {
-    display: 'block',
-    width: '100%',
-    height: '160px',
-    border: '0',
-    colorScheme: 'normal',
-    background: 'transparent',
-  });
-  return iframe;
-}
-
 /**
  * The lock button in X's composer. It opens the secure compose frame; it never reads or
  * writes X's textarea itself. Clicks must be trusted (a real user), since the page can
@@ -74,8 +54,6 @@ export function initComposeButton(
   vaultState: 'connected' | 'unavailable',
   signal: AbortSignal,
 ): void {
-  const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
-
   observeElements<HTMLFormElement>(
     root,
     X_SELECTORS.composerForm,
@@ -93,30 +71,30 @@ export function initComposeButton(
       };
 
       const openFrame = (): void => {
-        const route = parseRoute(location.href);
-        if (route.kind !== 'chat-conversation') return;
-        frame = createComposeFrame();
+        const conversation = readConversation(root);
+        if (!conversation) return;
         frameSignal = new AbortController();
-        const current = frame;
-        listenToFrame(
-          current,
-          extensionOrigin,
-          (message) => {
-            if (message.type === 'ready') {
-              current.dataset.sottoFrame = 'ready';
-              // Move focus into the frame so the user can type at once; a cross-origin frame
-              // may not take focus by itself.
-              current.focus();
-            }
-            if (message.type === 'resize') current.style.height = `${message.height}px`;
-            if (message.type === 'close') {
-              closeFrame();
-              button.focus();
-            }
+        frame = createExtensionFrame(
+          'compose.html',
+          'compose-frame',
+          {
+            conversation: conversation.conversationId,
+            kind: conversation.kind,
+            partner: conversation.partner ?? '',
           },
           AbortSignal.any([frameSignal.signal, formSignal]),
+          {
+            // Move focus into the frame so the user can type at once; a cross-origin frame
+            // may not take focus by itself.
+            onReady: (ready) => ready.focus(),
+            onClose: () => {
+              closeFrame();
+              button.focus();
+            },
+          },
+          160,
         );
-        form.before(current);
+        form.before(frame);
         button.setAttribute('aria-expanded', 'true');
       };
 

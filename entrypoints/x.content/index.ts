@@ -3,6 +3,8 @@ import { callVault } from '@/lib/rpc/client';
 import { HOST_MATCHES } from '@/lib/sites/hosts';
 import { observeChatRoots } from '@/lib/sites/x/chat-root';
 import { initComposeButton } from './compose-button';
+import { initEnvelopeSender } from './envelope-sender';
+import { initMessageRows } from './message-rows';
 
 /**
  * The x.com content script: thin glue. It finds X's chat UI and mounts Sotto's entry points
@@ -19,10 +21,17 @@ export default defineContentScript({
     const hello = await callVault('content.hello', { site: 'x' });
     const vaultState = hello.ok ? 'connected' : 'unavailable';
     const navigation = new LocationWatcher(signal);
+    const roots = new Set<ShadowRoot | Element>();
+
+    initEnvelopeSender(() => [...roots].find((root) => root.isConnected !== false) ?? null, signal);
 
     observeChatRoots((root, rootSignal) => {
+      roots.add(root);
+      rootSignal.addEventListener('abort', () => roots.delete(root));
+      const scoped = AbortSignal.any([signal, rootSignal]);
       navigation.watchRoot(root);
-      initComposeButton(root, navigation, vaultState, AbortSignal.any([signal, rootSignal]));
+      initComposeButton(root, navigation, vaultState, scoped);
+      initMessageRows(root, scoped);
     }, signal);
   },
 });

@@ -7,6 +7,13 @@ export type RpcErrorCode =
   | 'BAD_REQUEST'
   | 'UNKNOWN_REQUEST'
   | 'LOCKED'
+  | 'WRONG_PASSPHRASE'
+  | 'NO_SESSION'
+  | 'KEY_CHANGED_BLOCKED'
+  | 'UNKNOWN_MESSAGE'
+  | 'NOT_AN_INVITE'
+  | 'WRONG_CONVERSATION'
+  | 'COMPOSER_MISSING'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
@@ -20,6 +27,16 @@ const USER_MESSAGES: Record<RpcErrorCode, string> = {
   BAD_REQUEST: 'Sotto received a malformed request and ignored it.',
   UNKNOWN_REQUEST: 'Sotto did not recognise that request. Reload the page after an update.',
   LOCKED: 'Sotto is locked. Unlock it from the toolbar button to continue.',
+  WRONG_PASSPHRASE: 'That passphrase is not right. Nothing was changed; try again.',
+  NO_SESSION: 'There is no encrypted session with this person yet. Send them an invitation first.',
+  KEY_CHANGED_BLOCKED:
+    "This contact's security key changed since you verified it. Compare safety numbers, then approve the new key to send again.",
+  UNKNOWN_MESSAGE: 'Sotto has no record of this message.',
+  NOT_AN_INVITE: 'This message is not an invitation.',
+  WRONG_CONVERSATION:
+    'The conversation changed before the message went out. Nothing was sent; open the conversation and try again.',
+  COMPOSER_MISSING:
+    "Sotto can't find X's message box here, so nothing was sent. Reload the page and try again.",
   UNAVAILABLE:
     'Sotto is not reachable right now. Reload the page; if it persists, restart the browser.',
   INTERNAL: 'Something went wrong inside Sotto. Your messages and keys are unchanged.',

@@ -17,21 +17,127 @@ export type Caller = 'content' | 'page';
 export interface VaultStatus {
   /** Extension version from the manifest. */
   version: string;
-  /** Whether the vault holds an identity yet (filled by the vault issue). */
-  state: 'ready';
+  /** `locked`: a passphrase is set and the vault key is not in memory. */
+  state: 'ready' | 'locked';
+  hasPassphrase: boolean;
 }
 
+/** What a message row currently shows; the reader frame renders it. */
+export type MessageState = 'decrypted' | 'sent' | 'invite' | 'accepted' | 'error';
+
+/** Why a message could not be shown, in words the reader frame turns into text. */
+export type MessageErrorReason =
+  | 'unverifiable'
+  | 'other-conversation'
+  | 'key-changed'
+  | 'too-many-skipped'
+  | 'version-too-new'
+  | 'replay';
+
+export type IngestResult =
+  | { kind: 'not-sotto' }
+  | { kind: 'part-pending' }
+  | { kind: 'message'; messageId: string; state: MessageState };
+
+export interface ContactView {
+  handle: string;
+  fingerprint: string;
+  safetyNumber: string;
+  verified: boolean;
+  keyChanged: boolean;
+  firstSeen: number;
+  keyHistory: { fingerprint: string; seen: number }[];
+}
+
+export type ComposeState =
+  | 'no-session'
+  | 'invite-sent'
+  | 'invite-received'
+  | 'ready'
+  | 'key-changed-blocked';
+
+export interface ComposeTarget {
+  state: ComposeState;
+  contact: ContactView | null;
+}
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  sender: string;
+  /** Plaintext; only ever sent to extension pages. */
+  text: string | null;
+  state: MessageState;
+  error: MessageErrorReason | null;
+  createdAt: number;
+  delivery: 'pending' | 'sent' | 'failed' | null;
+  inviteFrom?: { handle: string; fingerprint: string };
+}
+
+/** Where a compose frame sends: the conversation of the tab that embeds it. */
+export interface ConversationRef {
+  conversationId: string;
+  partner: string;
+}
+
+/** The outcome of putting envelopes into X's composer and sending them. */
+export interface SendOutcome {
+  messageId: string;
+  delivery: 'sent' | 'failed';
+}
+
+type Empty = Record<string, never>;
+
 export interface VaultRequests {
-  /** Liveness and coarse state; safe for anyone. */
-  status: { callers: 'content' | 'page'; input: Record<string, never>; output: VaultStatus };
-  /** The content script announces itself for a tab; the vault learns which tabs carry X. */
-  'content.hello': {
+  /** Liveness and lock state; safe for anyone. */
+  status: { callers: 'content' | 'page'; input: Empty; output: VaultStatus };
+  /** The content script announces itself for a tab. */
+  'content.hello': { callers: 'content'; input: { site: 'x' }; output: { tabId: number } };
+  /** A row's text: is it Sotto's, and what should the row show? Never returns plaintext. */
+  'message.ingest': {
     callers: 'content';
-    input: { site: 'x' };
-    output: { tabId: number };
+    input: ConversationRef & { rowId: string; direction: 'in' | 'out'; text: string };
+    output: IngestResult;
   };
-  /** Call defaults and user settings (extension pages only). */
-  'settings.get': { callers: 'page'; input: Record<string, never>; output: CallDefaults };
+  /** What the compose button should offer here. */
+  'compose.target': { callers: 'content' | 'page'; input: ConversationRef; output: ComposeTarget };
+
+  /** Encrypt and send through the embedding tab's composer (compose frame only). */
+  'compose.send': {
+    callers: 'page';
+    input: ConversationRef & { text: string };
+    output: SendOutcome;
+  };
+  /** Send an invitation through the embedding tab's composer. */
+  'compose.invite': { callers: 'page'; input: ConversationRef; output: SendOutcome };
+  'draft.get': { callers: 'page'; input: { conversationId: string }; output: { text: string } };
+  'draft.save': { callers: 'page'; input: { conversationId: string; text: string }; output: Empty };
+  /** Plaintext for a reader frame. */
+  'message.get': { callers: 'page'; input: { messageId: string }; output: MessageView | null };
+  /** A conversation's messages, oldest first (history views). */
+  'conversation.messages': {
+    callers: 'page';
+    input: { conversationId: string; limit: number };
+    output: MessageView[];
+  };
+  /** Accept an invite shown in a reader frame; the reply is sent through the tab. */
+  'invite.accept': { callers: 'page'; input: { messageId: string }; output: SendOutcome };
+
+  'identity.get': { callers: 'page'; input: Empty; output: { fingerprint: string } };
+  'contact.get': { callers: 'page'; input: { handle: string }; output: ContactView | null };
+  'contact.verify': {
+    callers: 'page';
+    input: { handle: string; verified: boolean };
+    output: Empty;
+  };
+  'contact.approveKeyChange': { callers: 'page'; input: { handle: string }; output: Empty };
+
+  'vault.unlock': { callers: 'page'; input: { passphrase: string }; output: Empty };
+  'vault.lock': { callers: 'page'; input: Empty; output: Empty };
+  'vault.setPassphrase': { callers: 'page'; input: { passphrase: string }; output: Empty };
+  /** Call defaults and user settings. */
+  'settings.get': { callers: 'page'; input: Empty; output: CallDefaults };
 }
 
 export type RequestType = keyof VaultRequests;
@@ -42,6 +148,22 @@ export type RequestOutput<K extends RequestType> = VaultRequests[K]['output'];
 export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   status: ['content', 'page'],
   'content.hello': ['content'],
+  'message.ingest': ['content'],
+  'compose.target': ['content', 'page'],
+  'compose.send': ['page'],
+  'compose.invite': ['page'],
+  'draft.get': ['page'],
+  'draft.save': ['page'],
+  'message.get': ['page'],
+  'conversation.messages': ['page'],
+  'invite.accept': ['page'],
+  'identity.get': ['page'],
+  'contact.get': ['page'],
+  'contact.verify': ['page'],
+  'contact.approveKeyChange': ['page'],
+  'vault.unlock': ['page'],
+  'vault.lock': ['page'],
+  'vault.setPassphrase': ['page'],
   'settings.get': ['page'],
 };
 
@@ -54,4 +176,21 @@ export interface RpcRequest<K extends RequestType = RequestType> {
 
 export function isRequestType(value: unknown): value is RequestType {
   return typeof value === 'string' && Object.hasOwn(ALLOWED_CALLERS, value);
+}
+
+/**
+ * The background's requests to a tab's content script: put envelopes into X's composer and
+ * send them. Envelopes are ciphertext; the content script may hold them.
+ */
+export interface TabRequests {
+  'envelope.send': {
+    input: { conversationId: string; parts: string[] };
+    output: { sent: boolean; reason?: string };
+  };
+}
+
+export interface TabRequest<K extends keyof TabRequests = keyof TabRequests> {
+  sottoTab: typeof RPC_VERSION;
+  type: K;
+  input: TabRequests[K]['input'];
 }

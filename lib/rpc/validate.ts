@@ -1,19 +1,72 @@
+import { isHandle } from '../sites/x/routes';
 import type { RequestInput, RequestType } from './protocol';
 
 type Guard<K extends RequestType> = (input: unknown) => input is RequestInput<K>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Longest plaintext a user may send in one message (characters). */
+export const MAX_PLAINTEXT_LENGTH = 20_000;
+/** Longest row text worth looking at for an envelope (X's own DM limit). */
+export const MAX_ROW_TEXT_LENGTH = 10_000;
+
+type Check = (value: unknown) => boolean;
+
+const isString =
+  (max: number): Check =>
+  (value) =>
+    typeof value === 'string' && value.length <= max;
+const isId: Check = (value) => typeof value === 'string' && /^[A-Za-z0-9_-]{1,100}$/.test(value);
+/** The vault's message ids: lowercase hex digests. */
+const isMessageId: Check = (value) => typeof value === 'string' && /^[0-9a-f]{16,128}$/.test(value);
+const isHandleString: Check = (value) => typeof value === 'string' && isHandle(value);
+const isBool: Check = (value) => typeof value === 'boolean';
+const oneOf =
+  (...options: string[]): Check =>
+  (value) =>
+    typeof value === 'string' && options.includes(value);
+
+/** An object with exactly these keys, each passing its check. */
+function shape<K extends RequestType>(fields: Record<string, Check>): Guard<K> {
+  const keys = Object.keys(fields);
+  return (input): input is RequestInput<K> => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+    const record = input as Record<string, unknown>;
+    const given = Object.keys(record);
+    return (
+      given.length === keys.length &&
+      given.every((key) => Object.hasOwn(fields, key) && fields[key]!(record[key]))
+    );
+  };
 }
 
-function isEmpty(value: unknown): value is Record<string, never> {
-  return isRecord(value) && Object.keys(value).length === 0;
-}
+const conversation = { conversationId: isId, partner: isHandleString };
 
 /** Shape checks for each request's input: the vault trusts nothing a caller sends. */
 export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
-  status: isEmpty,
-  'content.hello': (input): input is RequestInput<'content.hello'> =>
-    isRecord(input) && Object.keys(input).length === 1 && input.site === 'x',
-  'settings.get': isEmpty,
+  status: shape({}),
+  'content.hello': shape({ site: oneOf('x') }),
+  'message.ingest': shape({
+    ...conversation,
+    rowId: isString(200),
+    direction: oneOf('in', 'out'),
+    text: isString(MAX_ROW_TEXT_LENGTH),
+  }),
+  'compose.target': shape(conversation),
+  'compose.send': shape({ ...conversation, text: isString(MAX_PLAINTEXT_LENGTH) }),
+  'compose.invite': shape(conversation),
+  'draft.get': shape({ conversationId: isId }),
+  'draft.save': shape({ conversationId: isId, text: isString(MAX_PLAINTEXT_LENGTH) }),
+  'message.get': shape({ messageId: isMessageId }),
+  'conversation.messages': shape({
+    conversationId: isId,
+    limit: (value) => Number.isInteger(value) && (value as number) > 0 && (value as number) <= 1000,
+  }),
+  'invite.accept': shape({ messageId: isMessageId }),
+  'identity.get': shape({}),
+  'contact.get': shape({ handle: isHandleString }),
+  'contact.verify': shape({ handle: isHandleString, verified: isBool }),
+  'contact.approveKeyChange': shape({ handle: isHandleString }),
+  'vault.unlock': shape({ passphrase: isString(1024) }),
+  'vault.lock': shape({}),
+  'vault.setPassphrase': shape({ passphrase: isString(1024) }),
+  'settings.get': shape({}),
 };

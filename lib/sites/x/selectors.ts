@@ -19,3 +19,8 @@ export const X_SELECTORS = {
   primaryColumn: '[data-testid="primaryColumn"]',
   profileMessageButton: 'button[data-testid="sendDMFromProfile"]',
 } as const;
+
+/** Prefix of `data-testid` on the element that wraps a message's text. */
+export const MESSAGE_TEXT_TESTID_PREFIX = 'message-text-';
+/** X marks the user's own rows by aligning them to the end. */
+export const OWN_ROW_CLASS = 'justify-end';

@@ -3,6 +3,8 @@ import { deepCount, deepRect } from './x-page';
 
 /** Waits for `selector` (through open shadow roots) and clicks its centre like a user. */
 export async function clickDeep(page: TestPage, selector: string): Promise<void> {
+  // A person clicks in the tab they are looking at; keys then go to that tab.
+  await page.bringToFront();
   await page.waitFor((s: string) => {
     const roots: (Document | ShadowRoot)[] = [document];
     for (let i = 0; i < roots.length; i++) {

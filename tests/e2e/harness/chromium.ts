@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { browserExecutable } from './browsers';
 import type { BrowserSession, PageFunction, TestPage } from './session';
@@ -12,6 +13,12 @@ export interface ChromiumOptions {
   /** Reuse a profile (to test persistence across restarts); a fresh one by default. */
   userDataDir?: string;
   extraArgs?: string[];
+}
+
+/** Chromium's id for an unpacked extension: SHA-256 of its absolute path, hex mapped to a–p. */
+export function unpackedExtensionId(extensionDir: string): string {
+  const hex = createHash('sha256').update(resolve(extensionDir)).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 16))).join('');
 }
 
 function wrapPage(page: Page): TestPage {
@@ -29,6 +36,7 @@ function wrapPage(page: Page): TestPage {
         polling: 50,
       });
     },
+    bringToFront: () => page.bringToFront(),
     clickAt: (x, y) => page.mouse.click(x, y),
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key),
@@ -65,10 +73,9 @@ export async function launchChromium(
       ...(options.extraArgs ?? []),
     ],
   });
-  const worker =
-    context.serviceWorkers()[0] ??
-    (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  const extensionId = new URL(worker.url()).host;
+  // Chromium derives an unpacked extension's id from its path, so there is no need to race
+  // for the service worker's first start to learn it.
+  const extensionId = unpackedExtensionId(options.extensionDir);
   return {
     name: 'chromium',
     context,
@@ -77,6 +84,28 @@ export async function launchChromium(
       return wrapPage(await context.newPage());
     },
     extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
+    async stopBackground() {
+      // What Chrome does to an idle worker: the target goes away with everything in memory.
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      const worker = targetInfos.find(
+        (target) =>
+          target.type === 'service_worker' &&
+          target.url.startsWith(`chrome-extension://${extensionId}/`),
+      );
+      if (!worker) throw new Error('The extension service worker is not running');
+      const closed = new Promise<void>((resolve) => {
+        const current = context
+          .serviceWorkers()
+          .find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+        if (current) current.once('close', () => resolve());
+        else resolve();
+      });
+      await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await cdp.detach();
+    },
     async close() {
       await context.close();
       if (ownDir) await rm(userDataDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import puppeteer, { type Page } from 'puppeteer-core';
 import { browserExecutable } from './browsers';
 import type { BrowserSession, PageFunction, TestPage } from './session';
@@ -7,6 +7,10 @@ export interface FirefoxOptions {
   extensionDir: string;
   /** The add-on id from the manifest (browser_specific_settings.gecko.id). */
   addonId: string;
+  /** Reuse a profile (to test persistence across restarts); a fresh one by default. */
+  profileDir?: string;
+  /** The moz-extension UUID; keep it across restarts so the extension's storage is the same. */
+  uuid?: string;
   extraPrefs?: Record<string, unknown>;
 }
 
@@ -36,6 +40,7 @@ function wrapPage(page: Page): TestPage {
         arg,
       );
     },
+    bringToFront: () => page.bringToFront(),
     clickAt: (x, y) => page.mouse.click(x, y),
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key as Parameters<Page['keyboard']['press']>[0]),
@@ -52,8 +57,10 @@ function wrapPage(page: Page): TestPage {
  * add-on's moz-extension UUID is fixed by a pref so tests can open its pages.
  */
 export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSession> {
-  const uuid = randomUUID();
+  // A stable UUID per profile, so a restarted browser gives the add-on the same origin (and storage).
+  const uuid = options.uuid ?? (options.profileDir ? uuidFor(options.profileDir) : randomUUID());
   const browser = await puppeteer.launch({
+    ...(options.profileDir ? { userDataDir: options.profileDir } : {}),
     browser: 'firefox',
     executablePath: browserExecutable('firefox'),
     headless: true,
@@ -81,4 +88,9 @@ export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSes
       await browser.close();
     },
   };
+}
+
+function uuidFor(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

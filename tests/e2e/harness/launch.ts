@@ -8,14 +8,23 @@ import type { BrowserSession } from './session';
 export async function launchBrowser(
   name: BrowserName,
   fixturePort: number,
+  options: { profileDir?: string } = {},
 ): Promise<BrowserSession> {
   if (name === 'chromium') {
-    return launchChromium({ extensionDir: EXTENSION_DIRS.chromium, fixturePort });
+    return launchChromium({
+      extensionDir: EXTENSION_DIRS.chromium,
+      fixturePort,
+      ...(options.profileDir ? { userDataDir: options.profileDir } : {}),
+    });
   }
   if (fixturePort !== 443) {
     throw new Error(
       'Firefox reaches https://x.com only on port 443: start the fixture there (as root).',
     );
   }
-  return launchFirefox({ extensionDir: EXTENSION_DIRS.firefox, addonId: firefoxAddonId() });
+  return launchFirefox({
+    extensionDir: EXTENSION_DIRS.firefox,
+    addonId: firefoxAddonId(),
+    ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+  });
 }

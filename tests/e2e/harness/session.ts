@@ -12,6 +12,8 @@ export interface TestPage {
   evaluate<A, T>(fn: PageFunction<A, T>, arg: A): Promise<T>;
   /** Resolves once `fn(arg)` returns something truthy in the page. */
   waitFor<A>(fn: PageFunction<A, unknown>, arg: A, timeoutMs?: number): Promise<void>;
+  /** Makes this the active tab: keys go to the focused element of the active tab only. */
+  bringToFront(): Promise<void>;
   /** A trusted mouse click at page coordinates (CSS pixels). */
   clickAt(x: number, y: number): Promise<void>;
   /** Trusted key input to whatever has focus (including a focused child frame). */
@@ -27,5 +29,10 @@ export interface BrowserSession {
   newPage(): Promise<TestPage>;
   /** URL of an extension page, e.g. `popup.html`. */
   extensionUrl(path: string): string;
+  /**
+   * Stops the extension's background as the browser may at any time (Chromium's MV3 service
+   * worker); undefined where the background is a persistent page (Firefox MV2).
+   */
+  stopBackground?: () => Promise<void>;
   close(): Promise<void>;
 }

@@ -19,12 +19,13 @@ const frameSender = {
 };
 
 function makeRouter(overrides: Partial<Handlers> = {}) {
-  const handlers: Handlers = {
-    status: () => ({ version: '1.0.0', state: 'ready' }),
+  // Only the requests these tests make; the router looks handlers up by type.
+  const handlers = {
+    status: () => ({ version: '1.0.0', state: 'ready', hasPassphrase: false }),
     'content.hello': (_input, context) => ({ tabId: context.tabId ?? -1 }),
     'settings.get': () => ({ signalingUrl: 'https://peer.example/', iceServers: [] }),
     ...overrides,
-  };
+  } as Handlers;
   const log = vi.fn();
   return { ...createRouter(handlers, extension, log), log };
 }
@@ -60,7 +61,7 @@ describe('createRouter', () => {
     });
     expect(await listener({ sotto: RPC_VERSION, type: 'status', input: {} }, pageSender)).toEqual({
       ok: true,
-      value: { version: '1.0.0', state: 'ready' },
+      value: { version: '1.0.0', state: 'ready', hasPassphrase: false },
     });
   });
 

@@ -1,0 +1,141 @@
+import { browser } from 'wxt/browser';
+import { BUILD_CALL_DEFAULTS } from '@/lib/config';
+import { type RpcErrorCode, rpcError } from '@/lib/rpc/errors';
+import { announceVaultChange } from '@/lib/rpc/events';
+import type { SendOutcome } from '@/lib/rpc/protocol';
+import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
+import { type Vault, VaultError } from '@/lib/vault';
+import { forgetUnlockedKey, rememberUnlockedKey } from './key-cache';
+import { sendThroughTab } from './tab-sender';
+
+const PASSED_THROUGH: ReadonlySet<string> = new Set<RpcErrorCode>([
+  'LOCKED',
+  'WRONG_PASSPHRASE',
+  'NO_SESSION',
+  'KEY_CHANGED_BLOCKED',
+  'UNKNOWN_MESSAGE',
+  'NOT_AN_INVITE',
+]);
+
+/** Runs a vault call, turning its typed errors into RPC refusals the UI can show. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof VaultError && PASSED_THROUGH.has(error.code)) {
+      throw new VaultRefusal(rpcError(error.code as RpcErrorCode));
+    }
+    throw error;
+  }
+}
+
+/** The vault's answers to every RPC request; `vault` resolves once IndexedDB is open. */
+export function createHandlers(vaultReady: Promise<Vault>): Handlers {
+  const version = browser.runtime.getManifest().version;
+  const use = async <T>(work: (vault: Vault) => Promise<T>): Promise<T> => {
+    const vault = await vaultReady;
+    return guarded(() => work(vault));
+  };
+
+  /** Envelopes go out through the tab that asked; the vault records how that went. */
+  const deliver = async (
+    vault: Vault,
+    tabId: number | undefined,
+    conversationId: string,
+    sealed: { messageId: string; parts: string[] },
+  ): Promise<SendOutcome> => {
+    const result = await sendThroughTab(tabId, conversationId, sealed.parts);
+    const delivery = result.sent ? 'sent' : 'failed';
+    await vault.reportDelivery(sealed.messageId, delivery);
+    if (!result.sent && result.reason === 'wrong-conversation') {
+      throw new VaultRefusal(rpcError('WRONG_CONVERSATION'));
+    }
+    return { messageId: sealed.messageId, delivery };
+  };
+
+  return {
+    status: async () => {
+      const { locked, hasPassphrase } = (await vaultReady).status();
+      return { version, state: locked ? 'locked' : 'ready', hasPassphrase };
+    },
+    'content.hello': (_input, context) => ({ tabId: context.tabId ?? -1 }),
+    'message.ingest': (input) =>
+      use(async (vault) => {
+        const result = await vault.ingest(input);
+        if (result.kind === 'message') announceVaultChange(input.conversationId);
+        return result;
+      }),
+    'compose.target': ({ conversationId, partner }) =>
+      use((vault) => vault.composeTarget(conversationId, partner)),
+    'compose.send': ({ conversationId, partner, text }, context) =>
+      use(async (vault) =>
+        deliver(
+          vault,
+          context.tabId,
+          conversationId,
+          await vault.encrypt(conversationId, partner, text),
+        ),
+      ),
+    'compose.invite': ({ conversationId, partner }, context) =>
+      use(async (vault) =>
+        deliver(
+          vault,
+          context.tabId,
+          conversationId,
+          await vault.createInvite(conversationId, partner),
+        ),
+      ),
+    'draft.get': ({ conversationId }) =>
+      use(async (vault) => ({ text: await vault.getDraft(conversationId) })),
+    'draft.save': ({ conversationId, text }) =>
+      use(async (vault) => {
+        await vault.saveDraft(conversationId, text);
+        return {};
+      }),
+    'message.get': ({ messageId }) => use((vault) => vault.getMessage(messageId)),
+    'conversation.messages': ({ conversationId, limit }) =>
+      use((vault) => vault.listMessages(conversationId, { limit })),
+    'invite.accept': ({ messageId }, context) =>
+      use(async (vault) => {
+        const invite = await vault.getMessage(messageId);
+        if (!invite) throw new VaultRefusal(rpcError('UNKNOWN_MESSAGE'));
+        return deliver(
+          vault,
+          context.tabId,
+          invite.conversationId,
+          await vault.acceptInvite(messageId),
+        );
+      }),
+    'identity.get': () => use((vault) => vault.identity()),
+    'contact.get': ({ handle }) => use((vault) => vault.contact(handle)),
+    'contact.verify': ({ handle, verified }) =>
+      use(async (vault) => {
+        await vault.setVerified(handle, verified);
+        return {};
+      }),
+    'contact.approveKeyChange': ({ handle }) =>
+      use(async (vault) => {
+        await vault.approveKeyChange(handle);
+        return {};
+      }),
+    'vault.unlock': ({ passphrase }) =>
+      use(async (vault) => {
+        await vault.unlock(passphrase);
+        await rememberUnlockedKey(vault);
+        return {};
+      }),
+    'vault.lock': () =>
+      use(async (vault) => {
+        vault.lock();
+        await forgetUnlockedKey();
+        return {};
+      }),
+    'vault.setPassphrase': ({ passphrase }) =>
+      use(async (vault) => {
+        await vault.setPassphrase(passphrase);
+        await rememberUnlockedKey(vault);
+        return {};
+      }),
+    'settings.get': () => BUILD_CALL_DEFAULTS,
+  };
+}

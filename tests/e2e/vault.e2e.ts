@@ -1,0 +1,102 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Fixture, startFixture } from '../fixtures/server';
+import { selectedBrowsers } from './harness/browsers';
+import { launchBrowser } from './harness/launch';
+import { vaultClient } from './harness/sotto';
+
+let fixture: Fixture;
+
+beforeAll(async () => {
+  fixture = await startFixture({ port: 443 });
+});
+
+afterAll(async () => {
+  await fixture?.close();
+});
+
+describe.each(selectedBrowsers())('the vault in %s', (browserName) => {
+  let profileDir: string;
+
+  beforeAll(async () => {
+    profileDir = await mkdtemp(join(tmpdir(), `sotto-${browserName}-profile-`));
+  });
+
+  afterAll(async () => {
+    await rm(profileDir, { recursive: true, force: true });
+  });
+
+  test('keys, drafts and the lock survive a browser restart', async () => {
+    const passphrase = 'correct horse battery staple';
+    const draft = `draft kept across restarts ${browserName}`;
+
+    const first = await launchBrowser(browserName, fixture.port, { profileDir });
+    let fingerprint: string;
+    try {
+      const vault = await vaultClient(first);
+      const identity = await vault.call<{ fingerprint: string }>('identity.get', {});
+      expect(identity.ok).toBe(true);
+      fingerprint = identity.value!.fingerprint;
+      expect(fingerprint.length).toBeGreaterThan(10);
+      expect(
+        (await vault.call('draft.save', { conversationId: '1001-1002', text: draft })).ok,
+      ).toBe(true);
+      expect((await vault.call('vault.setPassphrase', { passphrase })).ok).toBe(true);
+      // Locked: every request that needs keys says so, clearly.
+      expect((await vault.call('vault.lock', {})).ok).toBe(true);
+      expect(await vault.call('draft.get', { conversationId: '1001-1002' })).toMatchObject({
+        ok: false,
+        error: { code: 'LOCKED' },
+      });
+      expect(await vault.call('identity.get', {})).toMatchObject({
+        ok: false,
+        error: { code: 'LOCKED' },
+      });
+    } finally {
+      await first.close();
+    }
+
+    const second = await launchBrowser(browserName, fixture.port, { profileDir });
+    try {
+      // The popup offers unlock; a wrong passphrase is refused with a message, then the right one works.
+      const popup = await second.newPage();
+      await popup.goto(second.extensionUrl('popup.html'));
+      await popup.waitFor(() => document.querySelector('[data-sotto="passphrase"]'), null);
+      await popup.evaluate(
+        () => (document.querySelector('[data-sotto="passphrase"]') as HTMLInputElement).focus(),
+        null,
+      );
+      await popup.type('not the passphrase');
+      await popup.press('Enter');
+      await popup.waitFor(
+        () =>
+          document.querySelector('[data-sotto="unlock-error"]')?.textContent?.includes('not right'),
+        null,
+        30_000,
+      );
+      await popup.evaluate(() => {
+        const input = document.querySelector('[data-sotto="passphrase"]') as HTMLInputElement;
+        input.select();
+      }, null);
+      await popup.type(passphrase);
+      await popup.press('Enter');
+      await popup.waitFor(() => document.querySelector('[data-sotto="fingerprint"]'), null, 30_000);
+      expect(
+        await popup.evaluate(
+          () => document.querySelector('[data-sotto="fingerprint"]')?.textContent,
+          null,
+        ),
+      ).toBe(fingerprint);
+
+      const vault = await vaultClient(second);
+      expect(await vault.call('draft.get', { conversationId: '1001-1002' })).toEqual({
+        ok: true,
+        value: { text: draft },
+      });
+    } finally {
+      await second.close();
+    }
+  });
+});

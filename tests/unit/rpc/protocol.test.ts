@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { ALLOWED_CALLERS, type RequestType } from '../../../lib/rpc/protocol';
+import { INPUT_GUARDS } from '../../../lib/rpc/validate';
+
+describe('what the content script may ask', () => {
+  // Isolation rule 2: the content script runs inside the hostile page's document. Every
+  // request it may make must answer with status and ids only. Adding one here is a security
+  // review, not a refactor.
+  test('is exactly the reviewed set, none of which returns plaintext or keys', () => {
+    const contentCallable = (Object.keys(ALLOWED_CALLERS) as RequestType[]).filter((type) =>
+      ALLOWED_CALLERS[type].includes('content'),
+    );
+    expect(contentCallable.sort()).toEqual([
+      'compose.target',
+      'content.hello',
+      'message.ingest',
+      'status',
+    ]);
+  });
+
+  test('every request has a guard and a caller list', () => {
+    expect(Object.keys(INPUT_GUARDS).sort()).toEqual(Object.keys(ALLOWED_CALLERS).sort());
+  });
+});
+
+describe('input guards', () => {
+  const ingest = {
+    conversationId: '1001-1002',
+    partner: 'bob',
+    rowId: 'b2b7e4c8-0000-4000-8000-000000000000',
+    direction: 'in',
+    text: 'SOTTO1.abc.',
+  };
+
+  test('accept well-formed input', () => {
+    expect(INPUT_GUARDS['message.ingest'](ingest)).toBe(true);
+    expect(
+      INPUT_GUARDS['compose.send']({ conversationId: '1001-1002', partner: 'bob', text: 'hi' }),
+    ).toBe(true);
+    expect(INPUT_GUARDS['message.get']({ messageId: 'a'.repeat(64) })).toBe(true);
+    expect(INPUT_GUARDS['contact.verify']({ handle: 'bob', verified: true })).toBe(true);
+  });
+
+  test.each([
+    ['extra field', { ...ingest, extra: 1 }],
+    ['missing field', { ...ingest, rowId: undefined }],
+    ['bad direction', { ...ingest, direction: 'sideways' }],
+    ['handle with a slash', { ...ingest, partner: 'bob/evil' }],
+    ['conversation id with a path', { ...ingest, conversationId: '../1001' }],
+    ['oversized text', { ...ingest, text: 'x'.repeat(10_001) }],
+    ['text not a string', { ...ingest, text: { toString: () => 'SOTTO1.' } }],
+    ['array', [ingest]],
+    ['null', null],
+  ])('reject %s', (_name, input) => {
+    expect(INPUT_GUARDS['message.ingest'](input)).toBe(false);
+  });
+
+  test('message ids are lowercase hex digests only', () => {
+    expect(INPUT_GUARDS['message.get']({ messageId: 'A'.repeat(64) })).toBe(false);
+    expect(INPUT_GUARDS['message.get']({ messageId: 'a'.repeat(15) })).toBe(false);
+    expect(INPUT_GUARDS['invite.accept']({ messageId: `${'a'.repeat(63)}g` })).toBe(false);
+    expect(INPUT_GUARDS['message.get']({ messageId: '../secret' })).toBe(false);
+  });
+});
