@@ -17,6 +17,7 @@ type Suite = { name: string; run: () => Promise<BenchRow[]> };
 const suites: Suite[] = [
   { name: 'crypto', run: async () => (await import('./crypto.bench')).runCryptoBench() },
   { name: 'store', run: async () => (await import('./store.bench')).runStoreBench() },
+  { name: 'vault', run: async () => (await import('./vault.bench')).runVaultBench() },
 ];
 
 function withinBudget(row: BenchRow): boolean {

@@ -1,29 +1,25 @@
 import { browser } from 'wxt/browser';
 import { BUILD_CALL_DEFAULTS } from '@/lib/config';
-import { type RpcErrorCode, rpcError } from '@/lib/rpc/errors';
+import { rpcError } from '@/lib/rpc/errors';
 import { announceVaultChange } from '@/lib/rpc/events';
 import type { SendOutcome } from '@/lib/rpc/protocol';
 import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
 import { type Vault, VaultError } from '@/lib/vault';
 import { forgetUnlockedKey, rememberUnlockedKey } from './key-cache';
 import { sendThroughTab } from './tab-sender';
+import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 
-const PASSED_THROUGH: ReadonlySet<string> = new Set<RpcErrorCode>([
-  'LOCKED',
-  'WRONG_PASSPHRASE',
-  'NO_SESSION',
-  'KEY_CHANGED_BLOCKED',
-  'UNKNOWN_MESSAGE',
-  'NOT_AN_INVITE',
-]);
-
-/** Runs a vault call, turning its typed errors into RPC refusals the UI can show. */
+/**
+ * Runs a vault call, turning its typed errors into RPC refusals the UI can show. The vault's
+ * sentences are fixed texts (never built from data), so they pass through; INTERNAL keeps
+ * the RPC layer's generic sentence.
+ */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof VaultError && PASSED_THROUGH.has(error.code)) {
-      throw new VaultRefusal(rpcError(error.code as RpcErrorCode));
+    if (error instanceof VaultError && error.code !== 'INTERNAL') {
+      throw new VaultRefusal({ code: error.code, message: error.message });
     }
     throw error;
   }
@@ -137,5 +133,17 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
         return {};
       }),
     'settings.get': () => BUILD_CALL_DEFAULTS,
+    'backup.export': ({ history }) =>
+      use(async (vault) => {
+        const { file, recoveryKey } = await vault.exportBackup({ history });
+        return { file: bytesToBase64(file), recoveryKey };
+      }),
+    'backup.import': ({ file, recoveryKey }) =>
+      use(async (vault) => {
+        const bytes = base64ToBytes(file);
+        if (!bytes) throw new VaultRefusal(rpcError('BACKUP_FAILED', 'This file is not a Sotto backup.'));
+        await vault.importBackup(bytes, recoveryKey);
+        return {};
+      }),
   };
 }

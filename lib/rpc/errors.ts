@@ -14,6 +14,8 @@ export type RpcErrorCode =
   | 'NOT_AN_INVITE'
   | 'WRONG_CONVERSATION'
   | 'COMPOSER_MISSING'
+  | 'BAD_INPUT'
+  | 'BACKUP_FAILED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
@@ -27,7 +29,7 @@ const USER_MESSAGES: Record<RpcErrorCode, string> = {
   BAD_REQUEST: 'Sotto received a malformed request and ignored it.',
   UNKNOWN_REQUEST: 'Sotto did not recognise that request. Reload the page after an update.',
   LOCKED: 'Sotto is locked. Unlock it from the toolbar button to continue.',
-  WRONG_PASSPHRASE: 'That passphrase is not right. Nothing was changed; try again.',
+  WRONG_PASSPHRASE: 'That passphrase is not correct. Nothing was changed; try again.',
   NO_SESSION: 'There is no encrypted session with this person yet. Send them an invitation first.',
   KEY_CHANGED_BLOCKED:
     "This contact's security key changed since you verified it. Compare safety numbers, then approve the new key to send again.",
@@ -37,6 +39,8 @@ const USER_MESSAGES: Record<RpcErrorCode, string> = {
     'The conversation changed before the message went out. Nothing was sent; open the conversation and try again.',
   COMPOSER_MISSING:
     "Sotto can't find X's message box here, so nothing was sent. Reload the page and try again.",
+  BAD_INPUT: 'Sotto could not use that request. Nothing was changed.',
+  BACKUP_FAILED: 'The backup could not be completed. Nothing was changed.',
   UNAVAILABLE:
     'Sotto is not reachable right now. Reload the page; if it persists, restart the browser.',
   INTERNAL: 'Something went wrong inside Sotto. Your messages and keys are unchanged.',

@@ -136,6 +136,14 @@ export interface VaultRequests {
   'vault.unlock': { callers: 'page'; input: { passphrase: string }; output: Empty };
   'vault.lock': { callers: 'page'; input: Empty; output: Empty };
   'vault.setPassphrase': { callers: 'page'; input: { passphrase: string }; output: Empty };
+  /** An encrypted backup (base64) and the recovery key that opens it, shown once. */
+  'backup.export': {
+    callers: 'page';
+    input: { history: boolean };
+    output: { file: string; recoveryKey: string };
+  };
+  /** Restore a backup into an empty Sotto; all or nothing. */
+  'backup.import': { callers: 'page'; input: { file: string; recoveryKey: string }; output: Empty };
   /** Call defaults and user settings. */
   'settings.get': { callers: 'page'; input: Empty; output: CallDefaults };
 }
@@ -164,6 +172,8 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   'vault.unlock': ['page'],
   'vault.lock': ['page'],
   'vault.setPassphrase': ['page'],
+  'backup.export': ['page'],
+  'backup.import': ['page'],
   'settings.get': ['page'],
 };
 

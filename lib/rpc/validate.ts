@@ -5,6 +5,8 @@ type Guard<K extends RequestType> = (input: unknown) => input is RequestInput<K>
 
 /** Longest plaintext a user may send in one message (characters). */
 export const MAX_PLAINTEXT_LENGTH = 20_000;
+/** Largest backup accepted over messaging (base64 characters, ~48 MiB of file). */
+export const MAX_BACKUP_BASE64_LENGTH = 64 * 1024 * 1024;
 /** Longest row text worth looking at for an envelope (X's own DM limit). */
 export const MAX_ROW_TEXT_LENGTH = 10_000;
 
@@ -68,5 +70,7 @@ export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
   'vault.unlock': shape({ passphrase: isString(1024) }),
   'vault.lock': shape({}),
   'vault.setPassphrase': shape({ passphrase: isString(1024) }),
+  'backup.export': shape({ history: isBool }),
+  'backup.import': shape({ file: isString(MAX_BACKUP_BASE64_LENGTH), recoveryKey: isString(200) }),
   'settings.get': shape({}),
 };

@@ -72,7 +72,9 @@ describe.each(selectedBrowsers())('the vault in %s', (browserName) => {
       await popup.press('Enter');
       await popup.waitFor(
         () =>
-          document.querySelector('[data-sotto="unlock-error"]')?.textContent?.includes('not right'),
+          document
+            .querySelector('[data-sotto="unlock-error"]')
+            ?.textContent?.includes('passphrase is not correct'),
         null,
         30_000,
       );
@@ -97,6 +99,46 @@ describe.each(selectedBrowsers())('the vault in %s', (browserName) => {
       });
     } finally {
       await second.close();
+    }
+  });
+
+  test('a backup restores identity into a fresh profile; a wrong key imports nothing', async () => {
+    const source = await launchBrowser(browserName, fixture.port);
+    let backup: { file: string; recoveryKey: string };
+    let fingerprint: string;
+    try {
+      const vault = await vaultClient(source);
+      fingerprint = (await vault.call<{ fingerprint: string }>('identity.get', {})).value!
+        .fingerprint;
+      const exported = await vault.call<{ file: string; recoveryKey: string }>('backup.export', {
+        history: true,
+      });
+      expect(exported.ok).toBe(true);
+      backup = exported.value!;
+      expect(backup.recoveryKey.length).toBeGreaterThan(20);
+    } finally {
+      await source.close();
+    }
+
+    const target = await launchBrowser(browserName, fixture.port);
+    try {
+      const vault = await vaultClient(target);
+      // A typo in the recovery key is caught, and nothing is imported.
+      const typo = `${backup.recoveryKey.slice(0, -1)}${backup.recoveryKey.endsWith('A') ? 'B' : 'A'}`;
+      const refused = await vault.call('backup.import', { file: backup.file, recoveryKey: typo });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'BACKUP_FAILED' } });
+      const truncated = await vault.call('backup.import', {
+        file: backup.file.slice(0, Math.floor(backup.file.length / 2) & ~3),
+        recoveryKey: backup.recoveryKey,
+      });
+      expect(truncated).toMatchObject({ ok: false, error: { code: 'BACKUP_FAILED' } });
+
+      expect(await vault.call('backup.import', backup)).toEqual({ ok: true, value: {} });
+      expect(
+        (await vault.call<{ fingerprint: string }>('identity.get', {})).value?.fingerprint,
+      ).toBe(fingerprint);
+    } finally {
+      await target.close();
     }
   });
 });
