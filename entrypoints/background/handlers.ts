@@ -4,10 +4,10 @@ import { rpcError } from '@/lib/rpc/errors';
 import { announceVaultChange } from '@/lib/rpc/events';
 import type { SendOutcome } from '@/lib/rpc/protocol';
 import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
+import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 import { type Vault, VaultError } from '@/lib/vault';
 import { forgetUnlockedKey, rememberUnlockedKey } from './key-cache';
 import { sendThroughTab } from './tab-sender';
-import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 
 /**
  * Runs a vault call, turning its typed errors into RPC refusals the UI can show. The vault's
@@ -141,7 +141,8 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
     'backup.import': ({ file, recoveryKey }) =>
       use(async (vault) => {
         const bytes = base64ToBytes(file);
-        if (!bytes) throw new VaultRefusal(rpcError('BACKUP_FAILED', 'This file is not a Sotto backup.'));
+        if (!bytes)
+          throw new VaultRefusal(rpcError('BACKUP_FAILED', 'This file is not a Sotto backup.'));
         await vault.importBackup(bytes, recoveryKey);
         return {};
       }),
