@@ -79,7 +79,8 @@ export default function ComposeApp({ hostOrigin, conversationId, partner, kind }
 
   const send = async () => {
     const message = text;
-    if (!message.trim() || sending.phase === 'sending') return;
+    // Several messages may be on their way at once; the content script sends them in order.
+    if (!message.trim()) return;
     // The state may have changed without us hearing (an accepted invite): ask before refusing.
     if (target?.state !== 'ready' && (await refresh())?.state !== 'ready') return;
     setSending({ phase: 'sending' });

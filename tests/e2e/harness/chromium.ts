@@ -40,6 +40,7 @@ function wrapPage(page: Page): TestPage {
     clickAt: (x, y) => page.mouse.click(x, y),
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key),
+    insertText: (text) => page.keyboard.insertText(text),
     async screenshot(path) {
       await page.screenshot({ path });
     },

@@ -44,6 +44,9 @@ function wrapPage(page: Page): TestPage {
     clickAt: (x, y) => page.mouse.click(x, y),
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key as Parameters<Page['keyboard']['press']>[0]),
+    // One BiDi action list for the whole text; control characters would act as keys (Enter,
+    // Tab), so callers insert those through other means.
+    insertText: (text) => page.keyboard.type(text),
     async screenshot(path) {
       await page.screenshot({ path: path as `${string}.png` });
     },

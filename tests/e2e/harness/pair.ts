@@ -56,17 +56,38 @@ export class Pair {
   }
 
   /** Types a message in the sender's compose frame, presses Enter, and waits until X has it. */
-  async send(from: Who, text: string, { delivered = true } = {}): Promise<void> {
+  async send(from: Who, text: string, { delivered = true, paste = false } = {}): Promise<void> {
     const page = this.page(from);
     const to: Who = from === 'alice' ? 'bob' : 'alice';
     const count = (who: Who) => timeline(this.fixture, this.conversation, who).length;
     const [fromBefore, toBefore] = [count(from), count(to)];
     await openCompose(page);
-    await page.type(text);
+    if (paste) await page.insertText(text);
+    else await page.type(text);
     await page.press('Enter');
     // The sender's own timeline always gets it; the other side's only if the host delivers.
     await waitForTimeline(this.fixture, this.conversation, from, fromBefore + 1);
     if (delivered) await waitForTimeline(this.fixture, this.conversation, to, toBefore + 1);
+  }
+
+  /**
+   * Sends a long text the way a returning user would: it is the conversation's saved draft,
+   * shown when the compose frame opens, and Enter sends it.
+   */
+  async sendDraft(from: Who, text: string, parts: number): Promise<void> {
+    const to: Who = from === 'alice' ? 'bob' : 'alice';
+    const count = (who: Who) => timeline(this.fixture, this.conversation, who).length;
+    const toBefore = count(to);
+    const saved = await this.vault(from).call('draft.save', {
+      conversationId: this.conversation,
+      text,
+    });
+    if (!saved.ok) throw new Error(`draft.save failed: ${saved.error?.code}`);
+    const page = this.page(from);
+    await page.goto(`https://x.com/i/chat/${this.conversation}`);
+    await openCompose(page);
+    await page.press('Enter');
+    await waitForTimeline(this.fixture, this.conversation, to, toBefore + parts);
   }
 
   async waitForComposeState(who: Who, state: string): Promise<void> {

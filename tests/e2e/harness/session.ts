@@ -19,6 +19,8 @@ export interface TestPage {
   /** Trusted key input to whatever has focus (including a focused child frame). */
   type(text: string): Promise<void>;
   press(key: string): Promise<void>;
+  /** Inserts text (no control characters) into the focused element, as fast as the driver allows. */
+  insertText(text: string): Promise<void>;
   screenshot(path: string): Promise<void>;
   close(): Promise<void>;
 }

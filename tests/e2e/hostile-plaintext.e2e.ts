@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Fixture, startFixture } from '../fixtures/server';
+import { selectedBrowsers } from './harness/browsers';
+import { Pair } from './harness/pair';
+import { readerState } from './harness/sotto';
+
+let fixture: Fixture;
+
+beforeAll(async () => {
+  fixture = await startFixture({ port: 443 });
+});
+
+afterAll(async () => {
+  await fixture?.close();
+});
+
+/** Plaintexts an attacker (or a prankster) might send: each must render as exactly this text. */
+const HOSTILE: string[] = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '<svg onload=alert(1)>',
+  '<svg><script>alert(1)</script></svg>',
+  '<iframe src="javascript:alert(1)"></iframe>',
+  '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+  '<a href="javascript:alert(1)">click me</a>',
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(document.domain)',
+  'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+  '[click](javascript:alert(1))',
+  '![x](https://evil.test/pixel.png)',
+  '"><svg/onload=alert(1)>',
+  "'><script>alert(1)</script>",
+  '</p></article></main><script>alert(1)</script>',
+  '<style>*{display:none}</style>',
+  '</style><style>body{background:url(https://evil.test/x)}</style>',
+  '<link rel=stylesheet href=https://evil.test/x.css>',
+  '<meta http-equiv="refresh" content="0;url=https://evil.test">',
+  '<base href="https://evil.test/">',
+  '<form action=https://evil.test><input name=p></form>',
+  '<object data="javascript:alert(1)"></object>',
+  '<embed src="javascript:alert(1)">',
+  '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+  '<details open ontoggle=alert(1)>',
+  '<video><source onerror=alert(1)></video>',
+  '<body onload=alert(1)>',
+  '<input autofocus onfocus=alert(1)>',
+  '{{constructor.constructor("alert(1)")()}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally.
+  '${alert(1)}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: as above, in backticks.
+  '`${alert(1)}`',
+  '&lt;b&gt;not bold&lt;/b&gt; &amp; &#60;script&#62;',
+  '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+  '\\u003cscript\\u003ealert(1)\\u003c/script\\u003e',
+  '<!-- comment --><![CDATA[ x ]]>',
+  'SOTTO1.AAAA. a fake envelope inside a message',
+  'Sotto invite: I would like to move this chat SOTTO1.ZZZZ.',
+  '\u202Egnp.exe\u202C — a right-to-left override',
+  '\u202Bembedded RTL\u202C and \u2066isolate\u2069',
+  'zero\u200Bwidth\u200Cjoiner\u200Dand\uFEFFBOM',
+  'combining: a\u0301e\u0301i\u0301 Z\u0336\u0335\u0334',
+  'emoji 👩🏽‍💻🏳️‍🌈 and surrogates 𝕏𝔸𝕄',
+  'line one\nline two\n\n  indented\ttab',
+  '   leading and trailing spaces   ',
+  'null-ish: \u0001\u0002\u0007 controls',
+  'backslashes \\ \\\\ and quotes " \' `',
+  '<b>bold?</b> <i>italic?</i> <u>underline?</u>',
+  'https://evil.test/phish?next=https://x.com',
+  '@alice #hashtag $cashtag',
+  '<x-sotto data-sotto="accept">fake accept</x-sotto>',
+  `${'A long message. '.repeat(625)}`, // 10,000 characters
+];
+
+describe.each(selectedBrowsers())('hostile plaintexts in %s', (browserName) => {
+  let pair: Pair;
+
+  beforeAll(async () => {
+    fixture.reset();
+    pair = await Pair.open(fixture, browserName);
+    await pair.establish();
+  });
+
+  afterAll(async () => {
+    await pair?.close();
+  });
+
+  test(`${HOSTILE.length} hostile plaintexts arrive exact and render inert`, {
+    timeout: 240_000,
+  }, async () => {
+    expect(HOSTILE.length).toBeGreaterThanOrEqual(50);
+    expect(HOSTILE.at(-1)).toHaveLength(10_000);
+    for (const text of HOSTILE.slice(0, -1)) {
+      // Control characters (newline, tab) cannot be typed without acting as keys: those texts
+      // are pasted earlier and sent from the saved draft.
+      if ([...text].some((character) => character.charCodeAt(0) < 0x20)) {
+        await pair.sendDraft('alice', text, 1);
+      } else await pair.send('alice', text, { paste: true });
+    }
+    // 10,000 characters do not fit one X message: the envelope goes out in two parts.
+    await pair.sendDraft('alice', HOSTILE.at(-1)!, 2);
+
+    await expect
+      .poll(
+        async () =>
+          (await pair.shown('bob')).filter((m) => m.direction === 'in' && m.state === 'decrypted')
+            .length,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(HOSTILE.length);
+    const received = (await pair.shown('bob'))
+      .filter((m) => m.direction === 'in' && m.state === 'decrypted')
+      .map((m) => m.text);
+    // Exact, character for character (whitespace, controls, RTL marks and all).
+    expect(received).toEqual(HOSTILE);
+
+    // Nothing ran: no dialog, no navigation, and the page and frames show no ciphertext.
+    const bob = pair.page('bob');
+    expect(bob.url()).toBe(`https://x.com/i/chat/${pair.conversation}`);
+    expect((await readerState(bob)).visibleCiphertext).toBe(0);
+  });
+
+  if (browserName === 'chromium') {
+    test('inside the reader frames the text is text: no elements were created from it', async () => {
+      const context = (
+        pair.browser('bob') as unknown as { context: import('playwright-core').BrowserContext }
+      ).context;
+      const frames = context
+        .pages()
+        .flatMap((page) => page.frames())
+        .filter((frame) => frame.url().includes('/reader.html'));
+      expect(frames.length).toBeGreaterThan(5);
+      for (const frame of frames) {
+        const inside = await frame.evaluate(() => {
+          const text = document.querySelector('[data-sotto="message"] .text');
+          return {
+            childElements: text ? text.querySelectorAll('*').length : -1,
+            dangerous: document.querySelectorAll(
+              'script:not([src]), img, svg, iframe, object, embed, form, a[href]',
+            ).length,
+            text: text?.textContent ?? null,
+          };
+        });
+        expect(inside.dangerous).toBe(0);
+        expect(inside.childElements).toBe(0);
+      }
+    });
+  }
+});
