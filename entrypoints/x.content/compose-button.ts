@@ -4,6 +4,9 @@ import { readConversation } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
 import { createExtensionFrame } from './frames';
 
+const SUPPORTED_LABEL = 'Write an encrypted message with Sotto';
+const UNSUPPORTED_LABEL = "Sotto can't encrypt group conversations yet";
+
 const BUTTON_CSS = `
 :host { all: initial; display: inline-flex; align-items: center; flex: none; }
 button {
@@ -58,8 +61,21 @@ export function initComposeButton(
     root,
     X_SELECTORS.composerForm,
     (form, formSignal) => {
-      const { host, button } = createButtonHost('Write an encrypted message with Sotto');
+      const { host, button } = createButtonHost(SUPPORTED_LABEL);
       host.dataset.sottoVault = vaultState;
+      // Groups (and ids the adapter cannot classify) are not encrypted yet: the button says
+      // so instead of pretending; the frame it opens explains.
+      const describe = (): void => {
+        const kind = readConversation(root)?.kind;
+        const supported = kind === 'direct';
+        host.dataset.sottoState = supported ? 'ready' : 'unsupported';
+        button.setAttribute('aria-disabled', String(!supported));
+        const label = supported ? SUPPORTED_LABEL : UNSUPPORTED_LABEL;
+        button.title = label;
+        button.setAttribute('aria-label', label);
+      };
+      describe();
+      navigation.addEventListener('change', describe, { signal: formSignal });
       let frame: HTMLIFrameElement | null = null;
       let frameSignal: AbortController | null = null;
 

@@ -284,4 +284,23 @@ describe.each(selectedBrowsers())('foundation in %s', (browserName) => {
       await probe.close();
     });
   }
+
+  test('in a group conversation the button says encryption is not supported there', async () => {
+    await page.goto('https://x.com/i/chat/g5551212');
+    await waitForCount(page, COMPOSE_BUTTON, 1);
+    const state = () =>
+      page.evaluate(deepAttribute, [COMPOSE_BUTTON, 'data-sotto-state'] as [string, string]);
+    expect(await state()).toBe('unsupported');
+    // Moving to a one-to-one conversation (SPA navigation) makes it a working button again.
+    await clickDeep(page, `a[href="/i/chat/${fixture.conversationId('alice', 'bob')}"]`);
+    await page.waitFor(() => location.pathname === '/i/chat/1001-1002', null);
+    await page.waitFor(
+      ([selector]: [string]) =>
+        document
+          .querySelector('[data-testid="xchatEmbedRoute"]')
+          ?.shadowRoot?.querySelector(selector)
+          ?.getAttribute('data-sotto-state') === 'ready',
+      [COMPOSE_BUTTON] as [string],
+    );
+  });
 });
