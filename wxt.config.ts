@@ -31,7 +31,9 @@ export default defineConfig({
     short_name: 'Sotto',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: [],
+    // storage: only for storage.session, which keeps an unlocked vault key in memory across
+    // Chrome's worker restarts (never readable by content scripts).
+    permissions: ['storage'],
     host_permissions: HOST_MATCHES,
     web_accessible_resources: [
       {

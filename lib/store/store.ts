@@ -269,7 +269,7 @@ export class Store {
     fn: (tx: StoreTx<S>) => Promise<T> | T,
     options: TransactOptions = {},
   ): Promise<T> {
-    const startKeys = this.#requireKeys();
+    this.#requireKeys();
     for (const name of stores) {
       if (!(DATA_STORES as readonly string[]).includes(name)) throw new StoreError('INTERNAL');
     }
@@ -299,7 +299,10 @@ export class Store {
       const vaultRow = (await tx.objectStore(META_STORE).get('vault')) as
         | Partial<VaultKeyRow>
         | undefined;
-      if (!(vaultRow?.keyId instanceof Uint8Array) || !sameBytes(vaultRow.keyId, startKeys.keyId)) {
+      // Compared with the key held now, not when the call began: this instance may itself have
+      // changed the passphrase (and so the key) while this transaction waited for its turn.
+      const heldKeys = this.#requireKeys();
+      if (!(vaultRow?.keyId instanceof Uint8Array) || !sameBytes(vaultRow.keyId, heldKeys.keyId)) {
         // The vault key was replaced through another connection: ours is stale.
         if (vaultRow?.protection === 'passphrase') this.#protection = 'passphrase';
         this.#dropKeys();

@@ -141,4 +141,32 @@ describe.each(selectedBrowsers())('the vault in %s', (browserName) => {
       await target.close();
     }
   });
+
+  test('an unlocked vault stays unlocked when the browser restarts its worker', async () => {
+    const session = await launchBrowser(browserName, fixture.port);
+    try {
+      const vault = await vaultClient(session);
+      expect(
+        (await vault.call('vault.setPassphrase', { passphrase: 'a long passphrase' })).ok,
+      ).toBe(true);
+      expect(await vault.call('draft.save', { conversationId: '1001-1002', text: 'kept' })).toEqual(
+        { ok: true, value: {} },
+      );
+      if (session.stopBackground) await session.stopBackground();
+      // A new worker finds the key in storage.session: no passphrase prompt every 30 idle seconds.
+      expect(await vault.call('draft.get', { conversationId: '1001-1002' })).toEqual({
+        ok: true,
+        value: { text: 'kept' },
+      });
+      // Locking forgets it, across restarts too.
+      expect((await vault.call('vault.lock', {})).ok).toBe(true);
+      if (session.stopBackground) await session.stopBackground();
+      expect(await vault.call('draft.get', { conversationId: '1001-1002' })).toMatchObject({
+        ok: false,
+        error: { code: 'LOCKED' },
+      });
+    } finally {
+      await session.close();
+    }
+  });
 });
