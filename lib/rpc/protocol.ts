@@ -8,6 +8,7 @@
  */
 
 import type { CallDefaults } from '../config/build-defaults';
+import type { ComposeTarget, ContactView, IngestResult, MessageView } from '../vault/types';
 
 /** Bumped when a request changes shape; a vault drops messages of another version. */
 export const RPC_VERSION = 1;
@@ -22,58 +23,15 @@ export interface VaultStatus {
   hasPassphrase: boolean;
 }
 
-/** What a message row currently shows; the reader frame renders it. */
-export type MessageState = 'decrypted' | 'sent' | 'invite' | 'accepted' | 'error';
-
-/** Why a message could not be shown, in words the reader frame turns into text. */
-export type MessageErrorReason =
-  | 'unverifiable'
-  | 'other-conversation'
-  | 'key-changed'
-  | 'too-many-skipped'
-  | 'version-too-new'
-  | 'replay';
-
-export type IngestResult =
-  | { kind: 'not-sotto' }
-  | { kind: 'part-pending' }
-  | { kind: 'message'; messageId: string; state: MessageState };
-
-export interface ContactView {
-  handle: string;
-  fingerprint: string;
-  safetyNumber: string;
-  verified: boolean;
-  keyChanged: boolean;
-  firstSeen: number;
-  keyHistory: { fingerprint: string; seen: number }[];
-}
-
-export type ComposeState =
-  | 'no-session'
-  | 'invite-sent'
-  | 'invite-received'
-  | 'ready'
-  | 'key-changed-blocked';
-
-export interface ComposeTarget {
-  state: ComposeState;
-  contact: ContactView | null;
-}
-
-export interface MessageView {
-  id: string;
-  conversationId: string;
-  direction: 'in' | 'out';
-  sender: string;
-  /** Plaintext; only ever sent to extension pages. */
-  text: string | null;
-  state: MessageState;
-  error: MessageErrorReason | null;
-  createdAt: number;
-  delivery: 'pending' | 'sent' | 'failed' | null;
-  inviteFrom?: { handle: string; fingerprint: string };
-}
+// The vault's views travel over RPC as they are: one definition, in lib/vault/types.ts.
+export type {
+  ComposeTarget,
+  ContactView,
+  ErrorReason as MessageErrorReason,
+  IngestResult,
+  MessageState,
+  MessageView,
+} from '../vault/types';
 
 /** Where a compose frame sends: the conversation of the tab that embeds it. */
 export interface ConversationRef {
