@@ -5,11 +5,13 @@ import { utf8Encode } from '../../../lib/crypto';
 import { raw } from '../store/helpers';
 import { alter, CONV, connect, deliverParts, person } from './helpers';
 
+// Words of four or more characters are searched for; none may be digits only, or it could turn
+// up by chance inside a 60-digit safety number or a hex fingerprint (a flaky false alarm).
 const SECRETS = [
   'zebra-quartz-7731 meet at the old mill',
   'Пароль: северное-сияние-42',
-  '秘密のメッセージ 9137',
-  'emoji 🦊🔑 secret fox key 5520',
+  '秘密のメッセージ code9137',
+  'emoji 🦊🔑 secret fox key pin5520',
 ];
 
 describe('plaintext stays inside', () => {
