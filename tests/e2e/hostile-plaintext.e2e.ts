@@ -98,6 +98,7 @@ describe.each(selectedBrowsers())('hostile plaintexts in %s', (browserName) => {
     }
     // 10,000 characters do not fit one X message: the envelope goes out in two parts.
     await pair.sendDraft('alice', HOSTILE.at(-1)!, 2);
+    await pair.page('bob').bringToFront();
 
     await expect
       .poll(

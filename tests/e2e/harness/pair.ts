@@ -33,7 +33,11 @@ export class Pair {
     const side = async (browser: BrowserSession, handle: Who): Promise<Side> => {
       const page = await browser.newPage();
       await page.goto(fixture.loginUrl(handle, '/i/chat/1001-1002'));
-      return { browser, page, vault: await vaultClient(browser) };
+      const vault = await vaultClient(browser);
+      // Each person looks at their chat: a background tab gets no animation frames, and X's
+      // list (like the fixture's) renders new rows on them.
+      await page.bringToFront();
+      return { browser, page, vault };
     };
     return new Pair(fixture, { alice: await side(alice, 'alice'), bob: await side(bob, 'bob') });
   }
