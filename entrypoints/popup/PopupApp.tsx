@@ -1,15 +1,46 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import ContactCard from '@/components/ContactCard';
 import type { VaultState } from '@/components/useVault';
 import VaultStatusLine from '@/components/VaultStatusLine';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
-import type { VaultStatus } from '@/lib/rpc/protocol';
+import {
+  RPC_VERSION,
+  type TabRequest,
+  type TabRequests,
+  type VaultStatus,
+} from '@/lib/rpc/protocol';
+import { HOST_MATCHES } from '@/lib/sites/hosts';
+
+/**
+ * The person in the X conversation the user was just looking at: the most recently used X tab
+ * (the popup opens over it), asked through its content script.
+ */
+async function currentPartner(): Promise<string | null> {
+  const tabs = await browser.tabs.query({ url: HOST_MATCHES });
+  const [recent] = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+  if (recent?.id === undefined) return null;
+  const request: TabRequest<'conversation.current'> = {
+    sottoTab: RPC_VERSION,
+    type: 'conversation.current',
+    input: {},
+  };
+  try {
+    const reply = (await browser.tabs.sendMessage(recent.id, request, { frameId: 0 })) as
+      | TabRequests['conversation.current']['output']
+      | undefined;
+    return reply?.kind === 'direct' ? reply.partner : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The toolbar popup: Sotto's state at a glance, unlock, and your key's fingerprint. */
 export default function PopupApp() {
   const [status, setStatus] = useState<VaultState<VaultStatus>>({ phase: 'loading' });
   const [fingerprint, setFingerprint] = useState<string | null>(null);
+  const [partner, setPartner] = useState<string | null>(null);
 
   const refresh = async () => {
     const result = await callVault('status', {});
@@ -21,6 +52,7 @@ export default function PopupApp() {
     if (result.ok && result.value.state === 'ready') {
       const identity = await callVault('identity.get', {});
       setFingerprint(identity.ok ? identity.value.fingerprint : null);
+      setPartner(await currentPartner());
     } else {
       setFingerprint(null);
     }
@@ -45,6 +77,7 @@ export default function PopupApp() {
           </p>
         </section>
       ) : null}
+      {partner ? <ContactCard handle={partner} /> : null}
       <div class="row">
         {status.phase === 'ready' && status.value.hasPassphrase && !locked ? (
           <button

@@ -3,6 +3,7 @@ import { callVault } from '@/lib/rpc/client';
 import { HOST_MATCHES } from '@/lib/sites/hosts';
 import { observeChatRoots } from '@/lib/sites/x/chat-root';
 import { initComposeButton } from './compose-button';
+import { initConversationReporter } from './conversation-reporter';
 import { initEnvelopeSender } from './envelope-sender';
 import { initMessageRows } from './message-rows';
 
@@ -23,7 +24,9 @@ export default defineContentScript({
     const navigation = new LocationWatcher(signal);
     const roots = new Set<ShadowRoot | Element>();
 
-    initEnvelopeSender(() => [...roots].find((root) => root.isConnected !== false) ?? null, signal);
+    const currentRoot = () => [...roots].find((root) => root.isConnected) ?? null;
+    initEnvelopeSender(currentRoot, signal);
+    initConversationReporter(currentRoot, signal);
 
     observeChatRoots((root, rootSignal) => {
       roots.add(root);

@@ -147,13 +147,23 @@ export function isRequestType(value: unknown): value is RequestType {
 }
 
 /**
- * The background's requests to a tab's content script: put envelopes into X's composer and
- * send them. Envelopes are ciphertext; the content script may hold them.
+ * Extension contexts' requests to a tab's content script. Only ciphertext and what the page
+ * itself shows travel this way.
  */
 export interface TabRequests {
+  /** From the background: put envelopes into X's composer and send them. */
   'envelope.send': {
     input: { conversationId: string; parts: string[] };
     output: { sent: boolean; reason?: string };
+  };
+  /** From the popup: which conversation the tab shows, and with whom (as X's header says). */
+  'conversation.current': {
+    input: Record<string, never>;
+    output: {
+      conversationId: string;
+      kind: 'direct' | 'group' | 'unknown';
+      partner: string | null;
+    } | null;
   };
 }
 

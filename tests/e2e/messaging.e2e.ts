@@ -44,6 +44,51 @@ describe.each(selectedBrowsers())('encrypted messages in %s', (browserName) => {
     await pair.waitForComposeState('bob', 'ready');
   });
 
+  test("the popup shows the contact's safety number, equal on both sides, and marks them verified", async () => {
+    const numbers: string[] = [];
+    for (const [who, partner] of [
+      ['alice', 'bob'],
+      ['bob', 'alice'],
+    ] as const) {
+      const browser = pair.browser(who);
+      const popup = await browser.newPage();
+      await popup.goto(browser.extensionUrl('popup.html'));
+      await popup.waitFor(() => document.querySelector('[data-sotto="safety-number"]'), null);
+      const shown = await popup.evaluate(
+        () => ({
+          heading: document.querySelector('[data-sotto="contact"] h2')?.textContent,
+          number: document.querySelector('[data-sotto="safety-number"]')?.textContent ?? '',
+          state: document.querySelector('[data-sotto="contact"]')?.getAttribute('data-sotto-state'),
+        }),
+        null,
+      );
+      expect(shown).toMatchObject({ heading: `@${partner}`, state: 'unverified' });
+      expect(shown.number).toMatch(/^(\d{5} ){11}\d{5}$/);
+      numbers.push(shown.number);
+      if (who === 'alice') {
+        const rect = await popup.evaluate(() => {
+          const r = document.querySelector('[data-sotto="verify"]')!.getBoundingClientRect();
+          return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        }, null);
+        await popup.clickAt(rect.x, rect.y);
+        await popup.waitFor(
+          () =>
+            document.querySelector('[data-sotto="contact"]')?.getAttribute('data-sotto-state') ===
+            'verified',
+          null,
+        );
+        const contact = await pair
+          .vault('alice')
+          .call<{ verified: boolean }>('contact.get', { handle: 'bob' });
+        expect(contact.value?.verified).toBe(true);
+      }
+      await popup.close();
+      await pair.page(who).bringToFront();
+    }
+    // The same 60 digits on both sides: what two people compare to rule out a key swap.
+    expect(numbers[0]).toBe(numbers[1]);
+  });
+
   test('20 alternating messages and a burst of 10 arrive decrypted, in order, on both sides', {
     timeout: 240_000,
   }, async () => {
@@ -67,6 +112,8 @@ describe.each(selectedBrowsers())('encrypted messages in %s', (browserName) => {
     }
 
     for (const viewer of ['alice', 'bob'] as const) {
+      // X has delivered everything; the receiving page may still be reading the last rows.
+      await pair.waitForShown(viewer, 32);
       const messages = await pair.shown(viewer);
       // invite + acceptance + 30 messages, each exactly once.
       expect(
