@@ -63,7 +63,10 @@ export default function ContactCard({ handle }: ContactCardProps) {
           ? '✓ Verified'
           : 'Not verified yet: compare this number with theirs, in person or on a call.'}
       </p>
-      <p class="fingerprint" data-sotto="safety-number" aria-label="Safety number">
+      <p class="status" id="safety-number-label">
+        Safety number
+      </p>
+      <p class="fingerprint" data-sotto="safety-number" aria-describedby="safety-number-label">
         {formatSafetyNumber(contact.safetyNumber)}
       </p>
       <div class="row">
