@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Fixture, startFixture } from '../fixtures/server';
 import { selectedBrowsers } from './harness/browsers';
+import { launchBrowser } from './harness/launch';
 import { Pair } from './harness/pair';
-import { flushSpy, readerState, timeline } from './harness/sotto';
+import { flushSpy, openCompose, readerState, timeline, waitForTimeline } from './harness/sotto';
 
 let fixture: Fixture;
 
@@ -173,5 +174,49 @@ describe.each(selectedBrowsers())('encrypted messages in %s', (browserName) => {
     expect(typed).toEqual([]);
     // The spy was listening: it did record the clicks' focus changes and keys elsewhere.
     expect(fixture.log.spy.some((report) => report.kind === 'focus')).toBe(true);
+  });
+
+  test('a new key for a verified contact is flagged and blocks sending until re-approved', async () => {
+    // Bob reinstalls (or someone impersonates him): a new browser, a new identity, an invitation.
+    const newBob = await launchBrowser(browserName, fixture.port);
+    try {
+      const page = await newBob.newPage();
+      await page.goto(fixture.loginUrl('bob', `/i/chat/${conversation}`));
+      const before = timeline(fixture, conversation, 'alice').length;
+      await openCompose(page);
+      await page.press('Tab');
+      await page.press('Enter');
+      await waitForTimeline(fixture, conversation, 'alice', before + 1);
+
+      const alice = pair.vault('alice');
+      await pair.page('alice').bringToFront();
+      await expect
+        .poll(
+          async () =>
+            (await alice.call<{ keyChanged: boolean }>('contact.get', { handle: 'bob' })).value
+              ?.keyChanged,
+          {
+            timeout: 15_000,
+          },
+        )
+        .toBe(true);
+      expect(await alice.composeState(conversation, 'bob')).toBe('key-changed-blocked');
+      // The vault itself refuses, whatever a UI would allow.
+      const refused = await alice.call('compose.send', {
+        conversationId: conversation,
+        partner: 'bob',
+        text: 'not yet',
+      });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_CHANGED_BLOCKED' } });
+
+      expect((await alice.call('contact.approveKeyChange', { handle: 'bob' })).ok).toBe(true);
+      expect(
+        (await alice.call<{ keyChanged: boolean }>('contact.get', { handle: 'bob' })).value
+          ?.keyChanged,
+      ).toBe(false);
+      expect(await alice.composeState(conversation, 'bob')).not.toBe('key-changed-blocked');
+    } finally {
+      await newBob.close();
+    }
   });
 });
