@@ -18,6 +18,8 @@ const suites: Suite[] = [
   { name: 'crypto', run: async () => (await import('./crypto.bench')).runCryptoBench() },
   { name: 'store', run: async () => (await import('./store.bench')).runStoreBench() },
   { name: 'vault', run: async () => (await import('./vault.bench')).runVaultBench() },
+  // Real Chromium with the production build against the fixture (~2 minutes).
+  { name: 'dm', run: async () => (await import('./dm.bench')).runDmBench() },
 ];
 
 function withinBudget(row: BenchRow): boolean {
