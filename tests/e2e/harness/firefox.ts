@@ -28,7 +28,15 @@ function wrapPage(page: Page): TestPage {
         );
         return;
       }
-      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      try {
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+      } catch (error) {
+        // Firefox aborts a navigation that races the page's own activity (NS_BINDING_ABORTED);
+        // a person would just click again.
+        if (!String(error).includes('NS_BINDING_ABORTED')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+      }
     },
     url: () => page.url(),
     evaluate: <A, T>(fn: PageFunction<A, T>, arg: A) =>
