@@ -24,7 +24,13 @@ export function unpackedExtensionId(extensionDir: string): string {
 function wrapPage(page: Page): TestPage {
   return {
     async goto(url) {
-      await page.goto(url, { waitUntil: 'domcontentloaded' });
+      try {
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+      } catch (error) {
+        // A navigation that races the page's own activity is aborted; a person would retry.
+        if (!String(error).includes('net::ERR_ABORTED')) throw error;
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+      }
     },
     url: () => page.url(),
     // The drivers' own generic types differ; both serialise `fn` and pass `arg` as JSON.
