@@ -36,7 +36,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { browserExecutable } from '../tests/e2e/harness/browsers';
-import { launchChromium } from '../tests/e2e/harness/chromium';
+import { CHROMIUM_ARGS, launchChromium } from '../tests/e2e/harness/chromium';
 import type { BrowserSession, TestPage } from '../tests/e2e/harness/session';
 import {
   activateReaderButton,
@@ -107,16 +107,7 @@ async function launchPlain(
     headless: true,
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      `--host-resolver-rules=${mapping}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: [`--host-resolver-rules=${mapping}`, ...CHROMIUM_ARGS],
   });
   return {
     context,

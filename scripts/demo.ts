@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PeerServer } from 'peer';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../tests/e2e/harness/chromium';
 import { startFixture } from '../tests/fixtures/server';
 
 const PEER_PORT = 9000;
@@ -54,10 +55,7 @@ const contexts = await Promise.all(
         `--disable-extensions-except=${extensionDir}`,
         `--load-extension=${extensionDir}`,
         `--host-resolver-rules=MAP x.com 127.0.0.1:${fixture.port}, MAP twitter.com 127.0.0.1:${fixture.port}`,
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
+        ...CHROMIUM_ARGS,
         '--use-fake-device-for-media-stream',
         '--use-fake-ui-for-media-stream',
         `--window-position=${x},0`,

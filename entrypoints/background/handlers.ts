@@ -2,12 +2,14 @@ import { browser } from 'wxt/browser';
 import { BUILD_CALL_DEFAULTS } from '@/lib/config';
 import { rpcError } from '@/lib/rpc/errors';
 import { announceVaultChange } from '@/lib/rpc/events';
-import type { SendOutcome } from '@/lib/rpc/protocol';
+import type { MessageState, SendOutcome } from '@/lib/rpc/protocol';
 import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
 import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 import { type Vault, VaultError } from '@/lib/vault';
 import { forgetUnlockedKey, rememberUnlockedKey } from './key-cache';
 import { sendThroughTab } from './tab-sender';
+
+const COMPOSE_CHANGING: ReadonlySet<MessageState> = new Set(['invite', 'accepted', 'error']);
 
 /**
  * Runs a vault call, turning its typed errors into RPC refusals the UI can show. The vault's
@@ -58,7 +60,11 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
     'message.ingest': (input) =>
       use(async (vault) => {
         const result = await vault.ingest(input);
-        if (result.kind === 'message') announceVaultChange(input.conversationId);
+        // Only what can change the compose frame's offer (an invitation arrived or was accepted,
+        // a key changed); X re-rendering rows re-ingests constantly and must not fan out.
+        if (result.kind === 'message' && COMPOSE_CHANGING.has(result.state)) {
+          announceVaultChange(input.conversationId);
+        }
         return result;
       }),
     'compose.target': ({ conversationId, partner }) =>

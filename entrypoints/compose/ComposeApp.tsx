@@ -31,7 +31,13 @@ export default function ComposeApp({ hostOrigin, conversationId, partner, kind }
   const [sending, setSending] = useState<Sending>({ phase: 'idle' });
   const input = useRef<HTMLTextAreaElement>(null);
   const draftTimer = useRef<ReturnType<typeof setTimeout>>();
-  useFrameLayout(hostOrigin, !supported || target !== null || targetError !== null);
+  const [draftLoaded, setDraftLoaded] = useState(false);
+  // Ready once the user would see the real state and their draft, so nothing typed or pressed
+  // right away lands in an empty box.
+  useFrameLayout(
+    hostOrigin,
+    !supported || ((target !== null || targetError !== null) && draftLoaded),
+  );
 
   const refresh = useCallback(async (): Promise<ComposeTarget | null> => {
     if (!supported) return null;
@@ -50,6 +56,7 @@ export default function ComposeApp({ hostOrigin, conversationId, partner, kind }
     void refresh();
     void callVault('draft.get', { conversationId }).then((draft) => {
       if (draft.ok && draft.value.text) setText((current) => current || draft.value.text);
+      setDraftLoaded(true);
     });
     return onVaultChange((changed) => {
       if (changed === conversationId) void refresh();

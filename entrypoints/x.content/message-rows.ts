@@ -1,8 +1,8 @@
+import { looksLikeEnvelope } from '@/lib/crypto/marker';
 import { observeElements } from '@/lib/dom/observe';
 import { callVault } from '@/lib/rpc/client';
 import type { IngestResult, RequestInput } from '@/lib/rpc/protocol';
 import { readConversation, readMessageRow } from '@/lib/sites/x/adapter';
-import { mayBeEnvelope } from '@/lib/sites/x/envelope-hint';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
 import { createExtensionFrame } from './frames';
 
@@ -71,7 +71,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     X_SELECTORS.messageRow,
     (rowElement, rowSignal) => {
       const row = readMessageRow(rowElement);
-      if (!row || !mayBeEnvelope(row.text)) return;
+      if (!row || !looksLikeEnvelope(row.text)) return;
       const conversation = readConversation(root);
       if (!conversation?.partner || conversation.kind !== 'direct') return;
 

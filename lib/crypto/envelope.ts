@@ -14,6 +14,7 @@
  *
  * Parsers here never throw on input: they return MALFORMED or VERSION_TOO_NEW.
  */
+
 import { base64urlDecodeAt, base64urlEncode, bytesEqual, concatBytes } from './bytes';
 import {
   FRAME_PART,
@@ -28,6 +29,7 @@ import {
   TEXT_VERSION,
 } from './constants';
 import { fail, ok, type Result } from './errors';
+import { looksLikeEnvelope, MARKER_RE } from './marker';
 import { hash256 } from './primitives';
 
 /** A decoded frame. */
@@ -47,13 +49,9 @@ export interface ParsedText {
   readonly frame: Frame;
 }
 
-const MARKER_RE = /SOTTO(\d{1,6})\./;
 const LINE_BREAK_RE = /[\r\n\u2028\u2029\u0085]/;
 
-/** True if `text` contains something shaped like a Sotto marker (cheap; not validation). */
-export function looksLikeEnvelope(text: string): boolean {
-  return typeof text === 'string' && MARKER_RE.test(text);
-}
+export { looksLikeEnvelope };
 
 /** Writes one envelope line for the given frame bytes. */
 export function encodeFrameText(frame: Uint8Array, note = ''): string {

@@ -15,6 +15,20 @@ export interface ChromiumOptions {
   extraArgs?: string[];
 }
 
+/**
+ * Flags every Chromium we start needs on these machines: root (no sandbox), no GPU, and no
+ * background network traffic (this workplace refuses it, noisily).
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 /** Chromium's id for an unpacked extension: SHA-256 of its absolute path, hex mapped to a–p. */
 export function unpackedExtensionId(extensionDir: string): string {
   const hex = createHash('sha256').update(resolve(extensionDir)).digest('hex').slice(0, 32);
@@ -70,13 +84,7 @@ export async function launchChromium(
       `--disable-extensions-except=${options.extensionDir}`,
       `--load-extension=${options.extensionDir}`,
       `--host-resolver-rules=${mapping}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...CHROMIUM_ARGS,
       ...(options.extraArgs ?? []),
     ],
   });

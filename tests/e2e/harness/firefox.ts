@@ -20,13 +20,21 @@ function wrapPage(page: Page): TestPage {
       if (url.startsWith('moz-extension:')) {
         // Firefox never reports the load of an extension page to WebDriver BiDi, so the
         // navigation promise would time out: start it, then wait for the page ourselves.
+        // Polled by hand: an evaluation that lands while the document is being swapped fails
+        // with a protocol error, which only means "not there yet".
         page.goto(url).catch(() => {});
-        await page.waitForFunction(
-          (expected: string) => location.href === expected && document.readyState !== 'loading',
-          { timeout: 15_000, polling: 50 },
-          url,
-        );
-        return;
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const loaded = await page
+            .evaluate(
+              (expected: string) => location.href === expected && document.readyState !== 'loading',
+              url,
+            )
+            .catch(() => false);
+          if (loaded) return;
+          if (Date.now() > deadline) throw new Error(`${url} did not load`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
       }
       try {
         await page.goto(url, { waitUntil: 'domcontentloaded' });
