@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Fixture, startFixture } from '../fixtures/server';
+import type { Fixture } from '../fixtures/server';
 import { clickDeep, deepCount, waitForCount } from './harness/actions';
 import { selectedBrowsers } from './harness/browsers';
 import { E2E_BUILD_ENV } from './harness/build';
+import { startE2EFixture } from './harness/host';
 import { launchBrowser } from './harness/launch';
 import type { BrowserSession, TestPage } from './harness/session';
 import { deepAttribute } from './harness/x-page';
@@ -13,7 +14,7 @@ const COMPOSE_FRAME = 'iframe[data-sotto="compose-frame"]';
 let fixture: Fixture;
 
 beforeAll(async () => {
-  fixture = await startFixture({ port: 443 });
+  fixture = await startE2EFixture();
 });
 
 afterAll(async () => {

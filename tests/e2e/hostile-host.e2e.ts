@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Fixture, flipChar, startFixture } from '../fixtures/server';
+import { type Fixture, flipChar } from '../fixtures/server';
 import { selectedBrowsers } from './harness/browsers';
+import { startE2EFixture } from './harness/host';
 import { Pair } from './harness/pair';
 import { flushSpy, readerState, timeline, waitForTimeline } from './harness/sotto';
 import { deepCount } from './harness/x-page';
@@ -8,7 +9,7 @@ import { deepCount } from './harness/x-page';
 let fixture: Fixture;
 
 beforeAll(async () => {
-  fixture = await startFixture({ port: 443 });
+  fixture = await startE2EFixture();
 });
 
 afterAll(async () => {

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Fixture, startFixture } from '../fixtures/server';
+import type { Fixture } from '../fixtures/server';
 import { selectedBrowsers } from './harness/browsers';
+import { startE2EFixture } from './harness/host';
 import { Pair } from './harness/pair';
 import { readerState } from './harness/sotto';
 
 let fixture: Fixture;
 
 beforeAll(async () => {
-  fixture = await startFixture({ port: 443 });
+  fixture = await startE2EFixture();
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Fixture, startFixture } from '../fixtures/server';
+import type { Fixture } from '../fixtures/server';
 import { selectedBrowsers } from './harness/browsers';
+import { startE2EFixture } from './harness/host';
 import { launchBrowser } from './harness/launch';
 import { Pair } from './harness/pair';
 import { flushSpy, openCompose, readerState, timeline, waitForTimeline } from './harness/sotto';
@@ -8,7 +9,7 @@ import { flushSpy, openCompose, readerState, timeline, waitForTimeline } from '.
 let fixture: Fixture;
 
 beforeAll(async () => {
-  fixture = await startFixture({ port: 443 });
+  fixture = await startE2EFixture();
 });
 
 afterAll(async () => {

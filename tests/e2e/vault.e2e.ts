@@ -2,15 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Fixture, startFixture } from '../fixtures/server';
+import type { Fixture } from '../fixtures/server';
 import { selectedBrowsers } from './harness/browsers';
+import { startE2EFixture } from './harness/host';
 import { launchBrowser } from './harness/launch';
 import { vaultClient } from './harness/sotto';
 
 let fixture: Fixture;
 
 beforeAll(async () => {
-  fixture = await startFixture({ port: 443 });
+  fixture = await startE2EFixture();
 });
 
 afterAll(async () => {

@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** Where the end-to-end build goes: beside, never over, a build made for shipping. */
-export const E2E_OUT_DIR = resolve('.output/e2e');
+/**
+ * Where the end-to-end build goes: beside, never over, a build made for shipping.
+ * `SOTTO_E2E_OUT_DIR` gives a second, concurrent e2e run its own build.
+ */
+export const E2E_OUT_DIR = resolve(process.env.SOTTO_E2E_OUT_DIR ?? '.output/e2e');
 
 /** The defaults the e2e build is made with; tests assert they reach the extension. */
 export const E2E_BUILD_ENV = {

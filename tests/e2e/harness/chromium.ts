@@ -8,8 +8,10 @@ import type { BrowserSession, PageFunction, TestPage } from './session';
 
 export interface ChromiumOptions {
   extensionDir: string;
-  /** The local x.com fixture's port on 127.0.0.1. */
+  /** The local x.com fixture's port. */
   fixturePort: number;
+  /** The loopback address it listens on; 127.0.0.1 by default. */
+  fixtureHost?: string;
   /** Reuse a profile (to test persistence across restarts); a fresh one by default. */
   userDataDir?: string;
   extraArgs?: string[];
@@ -74,7 +76,8 @@ export async function launchChromium(
 ): Promise<BrowserSession & { context: BrowserContext; extensionId: string }> {
   const ownDir = options.userDataDir === undefined;
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'sotto-chromium-')));
-  const mapping = `MAP x.com 127.0.0.1:${options.fixturePort}, MAP twitter.com 127.0.0.1:${options.fixturePort}, MAP evil.test 127.0.0.1:${options.fixturePort}`;
+  const target = `${options.fixtureHost ?? '127.0.0.1'}:${options.fixturePort}`;
+  const mapping = `MAP x.com ${target}, MAP twitter.com ${target}, MAP evil.test ${target}`;
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: browserExecutable('chromium'),
     headless: true,

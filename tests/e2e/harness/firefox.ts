@@ -7,6 +7,8 @@ export interface FirefoxOptions {
   extensionDir: string;
   /** The add-on id from the manifest (browser_specific_settings.gecko.id). */
   addonId: string;
+  /** The loopback address x.com resolves to (the fixture listens there on 443); 127.0.0.1 by default. */
+  fixtureHost?: string;
   /** Reuse a profile (to test persistence across restarts); a fresh one by default. */
   profileDir?: string;
   /** The moz-extension UUID; keep it across restarts so the extension's storage is the same. */
@@ -72,7 +74,7 @@ function wrapPage(page: Page): TestPage {
 
 /**
  * Firefox ESR over WebDriver BiDi with the production build installed as a temporary
- * add-on. x.com resolves to 127.0.0.1 (so the fixture must listen on port 443). The
+ * add-on. x.com resolves to the fixture's loopback address (so it must listen on port 443). The
  * add-on's moz-extension UUID is fixed by a pref so tests can open its pages.
  */
 export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSession> {
@@ -89,7 +91,7 @@ export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSes
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       'xpinstall.signatures.required': false,
-      'network.dns.forceResolve': '127.0.0.1',
+      'network.dns.forceResolve': options.fixtureHost ?? '127.0.0.1',
       'extensions.webextensions.uuids': JSON.stringify({ [options.addonId]: uuid }),
       'browser.shell.checkDefaultBrowser': false,
       'datareporting.policy.dataSubmissionEnabled': false,

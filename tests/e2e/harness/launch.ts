@@ -2,6 +2,7 @@ import type { BrowserName } from './browsers';
 import { EXTENSION_DIRS, firefoxAddonId } from './build';
 import { launchChromium } from './chromium';
 import { launchFirefox } from './firefox';
+import { E2E_FIXTURE_HOST } from './host';
 import type { BrowserSession } from './session';
 
 /** A browser with the e2e build of Sotto, pointed at the fixture as https://x.com. */
@@ -14,6 +15,7 @@ export async function launchBrowser(
     return launchChromium({
       extensionDir: EXTENSION_DIRS.chromium,
       fixturePort,
+      fixtureHost: E2E_FIXTURE_HOST,
       ...(options.profileDir ? { userDataDir: options.profileDir } : {}),
     });
   }
@@ -25,6 +27,7 @@ export async function launchBrowser(
   return launchFirefox({
     extensionDir: EXTENSION_DIRS.firefox,
     addonId: firefoxAddonId(),
+    fixtureHost: E2E_FIXTURE_HOST,
     ...(options.profileDir ? { profileDir: options.profileDir } : {}),
   });
 }
