@@ -15,6 +15,7 @@ export async function openCallWindow(request: { handle: string; media: CallMedia
   });
   await browser.windows.create({
     type: 'popup',
+    // @ts-expect-error until entrypoints/call/ exists (then this line must go: tsc says so)
     url: browser.runtime.getURL(`/call.html?${params}`),
     width: 480,
     height: 640,
