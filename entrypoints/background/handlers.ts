@@ -1,5 +1,11 @@
 import { browser } from 'wxt/browser';
 import { BUILD_CALL_DEFAULTS } from '@/lib/config';
+import {
+  applySettingsChange,
+  effectiveSettings,
+  readStoredSettings,
+  SETTINGS_RECORD_NAME,
+} from '@/lib/config/settings';
 import { rpcError } from '@/lib/rpc/errors';
 import { announceVaultChange } from '@/lib/rpc/events';
 import type { MessageState, SendOutcome } from '@/lib/rpc/protocol';
@@ -138,7 +144,21 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
         await rememberUnlockedKey(vault);
         return {};
       }),
-    'settings.get': () => BUILD_CALL_DEFAULTS,
+    'settings.get': () =>
+      use(async (vault) =>
+        effectiveSettings(
+          BUILD_CALL_DEFAULTS,
+          readStoredSettings(await vault.readSetting(SETTINGS_RECORD_NAME)),
+        ),
+      ),
+    'settings.set': (change) =>
+      use(async (vault) => {
+        const stored = readStoredSettings(await vault.readSetting(SETTINGS_RECORD_NAME));
+        const next = applySettingsChange(stored, change);
+        if (!next.ok) throw new VaultRefusal(rpcError('BAD_INPUT', next.error));
+        await vault.writeSetting(SETTINGS_RECORD_NAME, next.value);
+        return effectiveSettings(BUILD_CALL_DEFAULTS, next.value);
+      }),
     'backup.export': ({ history }) =>
       use(async (vault) => {
         const { file, recoveryKey } = await vault.exportBackup({ history });

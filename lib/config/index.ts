@@ -6,3 +6,9 @@ declare const __SOTTO_CALL_DEFAULTS__: CallDefaults;
 export const BUILD_CALL_DEFAULTS: CallDefaults = __SOTTO_CALL_DEFAULTS__;
 
 export type { CallDefaults, IceServer } from './build-defaults';
+export type {
+  CallSettings,
+  SettingsChange,
+  SettingsField,
+  SettingsView,
+} from './settings';

@@ -7,7 +7,7 @@
  * - `page`: an extension page (popup, options, compose/reader frames, call window).
  */
 
-import type { CallDefaults } from '../config/build-defaults';
+import type { SettingsChange, SettingsView } from '../config/settings';
 import type { ComposeTarget, ContactView, IngestResult, MessageView } from '../vault/types';
 
 /** Bumped when a request changes shape; a vault drops messages of another version. */
@@ -102,8 +102,13 @@ export interface VaultRequests {
   };
   /** Restore a backup into an empty Sotto; all or nothing. */
   'backup.import': { callers: 'page'; input: { file: string; recoveryKey: string }; output: Empty };
-  /** Call defaults and user settings. */
-  'settings.get': { callers: 'page'; input: Empty; output: CallDefaults };
+  /**
+   * The call settings in effect (build defaults under the user's overrides), a superset of
+   * `CallDefaults`. Sealed in the vault: refused with LOCKED while it is locked.
+   */
+  'settings.get': { callers: 'page'; input: Empty; output: SettingsView };
+  /** Change settings (`null` = back to the build default); answers the new effective ones. */
+  'settings.set': { callers: 'page'; input: SettingsChange; output: SettingsView };
 }
 
 export type RequestType = keyof VaultRequests;
@@ -133,6 +138,7 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   'backup.export': ['page'],
   'backup.import': ['page'],
   'settings.get': ['page'],
+  'settings.set': ['page'],
 };
 
 /** The wire shape of a request. */

@@ -42,6 +42,26 @@ function shape<K extends RequestType>(fields: Record<string, Check>): Guard<K> {
 
 const conversation = { conversationId: isId, partner: isHandleString };
 
+/**
+ * A settings change: some of its known fields, each of the right kind. The values themselves
+ * are checked by lib/config/settings, which can say what is wrong with them.
+ */
+const SETTINGS_FIELDS: Record<string, Check> = {
+  signalingUrl: (value) => value === null || isString(2048)(value),
+  iceServers: (value) => value === null || (Array.isArray(value) && value.length <= 64),
+  doNotDisturb: isBool,
+};
+const settingsChange: Guard<'settings.set'> = (input): input is RequestInput<'settings.set'> => {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  const entries = Object.entries(input);
+  return (
+    entries.length > 0 &&
+    entries.every(
+      ([key, value]) => Object.hasOwn(SETTINGS_FIELDS, key) && SETTINGS_FIELDS[key]!(value),
+    )
+  );
+};
+
 /** Shape checks for each request's input: the vault trusts nothing a caller sends. */
 export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
   status: shape({}),
@@ -73,4 +93,5 @@ export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
   'backup.export': shape({ history: isBool }),
   'backup.import': shape({ file: isString(MAX_BACKUP_BASE64_LENGTH), recoveryKey: isString(200) }),
   'settings.get': shape({}),
+  'settings.set': settingsChange,
 };

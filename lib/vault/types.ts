@@ -130,6 +130,9 @@ export interface Vault {
   contact(handle: string): Promise<ContactView | null>;
   setVerified(handle: string, verified: boolean): Promise<void>;
   approveKeyChange(handle: string): Promise<void>;
+  /** A plain value the user chose, under a name starting with `user:` (sealed, backed up). */
+  readSetting(name: string): Promise<unknown>;
+  writeSetting(name: string, value: unknown): Promise<void>;
   saveDraft(conversationId: string, text: string): Promise<void>;
   getDraft(conversationId: string): Promise<string>;
   exportBackup(opts: { history: boolean }): Promise<{ file: Uint8Array; recoveryKey: string }>;

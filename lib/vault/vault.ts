@@ -1299,6 +1299,27 @@ class SottoVault implements Vault {
     });
   }
 
+  // ── user settings ────────────────────────────────────────────────────────────────────
+
+  /** Names the vault keeps its own bookkeeping under; not for callers. */
+  #userSettingName(name: unknown): string {
+    if (typeof name !== 'string' || !/^user:[a-z0-9.-]{1,64}$/.test(name)) throw badInput();
+    return name;
+  }
+
+  readSetting(name: string): Promise<unknown> {
+    return this.#guard(async () => {
+      const record = await this.#store.get('settings', this.#userSettingName(name));
+      return record?.value;
+    });
+  }
+
+  writeSetting(name: string, value: unknown): Promise<void> {
+    return this.#guard(async () => {
+      await this.#store.put('settings', { name: this.#userSettingName(name), value });
+    });
+  }
+
   // ── drafts ───────────────────────────────────────────────────────────────────────────
 
   saveDraft(conversationId: string, text: string): Promise<void> {
