@@ -126,6 +126,12 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
         await vault.approveKeyChange(handle);
         return {};
       }),
+    'contact.list': () => use((vault) => vault.contacts()),
+    'contact.remove': ({ handle }) =>
+      use(async (vault) => {
+        await vault.removeContact(handle);
+        return {};
+      }),
     'vault.unlock': ({ passphrase }) =>
       use(async (vault) => {
         await vault.unlock(passphrase);
@@ -142,6 +148,24 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
       use(async (vault) => {
         await vault.setPassphrase(passphrase);
         await rememberUnlockedKey(vault);
+        return {};
+      }),
+    'vault.changePassphrase': ({ current, next }) =>
+      use(async (vault) => {
+        await vault.changePassphrase(current, next);
+        await rememberUnlockedKey(vault);
+        return {};
+      }),
+    'vault.removePassphrase': ({ current }) =>
+      use(async (vault) => {
+        await vault.removePassphrase(current);
+        await forgetUnlockedKey();
+        return {};
+      }),
+    'vault.reset': () =>
+      use(async (vault) => {
+        await forgetUnlockedKey();
+        await vault.reset();
         return {};
       }),
     'settings.get': () =>

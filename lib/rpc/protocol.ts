@@ -90,10 +90,22 @@ export interface VaultRequests {
     output: Empty;
   };
   'contact.approveKeyChange': { callers: 'page'; input: { handle: string }; output: Empty };
+  /** Every contact (the contacts page). */
+  'contact.list': { callers: 'page'; input: Empty; output: ContactView[] };
+  /** Forget a contact's pinned key and sessions; their messages stay in history. */
+  'contact.remove': { callers: 'page'; input: { handle: string }; output: Empty };
 
   'vault.unlock': { callers: 'page'; input: { passphrase: string }; output: Empty };
   'vault.lock': { callers: 'page'; input: Empty; output: Empty };
   'vault.setPassphrase': { callers: 'page'; input: { passphrase: string }; output: Empty };
+  'vault.changePassphrase': {
+    callers: 'page';
+    input: { current: string; next: string };
+    output: Empty;
+  };
+  'vault.removePassphrase': { callers: 'page'; input: { current: string }; output: Empty };
+  /** Erase everything, passphrase included (works while locked: a forgotten passphrase). */
+  'vault.reset': { callers: 'page'; input: Empty; output: Empty };
   /** An encrypted backup (base64) and the recovery key that opens it, shown once. */
   'backup.export': {
     callers: 'page';
@@ -132,9 +144,14 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   'contact.get': ['page'],
   'contact.verify': ['page'],
   'contact.approveKeyChange': ['page'],
+  'contact.list': ['page'],
+  'contact.remove': ['page'],
   'vault.unlock': ['page'],
   'vault.lock': ['page'],
   'vault.setPassphrase': ['page'],
+  'vault.changePassphrase': ['page'],
+  'vault.removePassphrase': ['page'],
+  'vault.reset': ['page'],
   'backup.export': ['page'],
   'backup.import': ['page'],
   'settings.get': ['page'],

@@ -488,6 +488,40 @@ export class Store {
     });
   }
 
+  /**
+   * Erase everything ("reset Sotto"): every record and the passphrase go, in one transaction,
+   * under a fresh vault key stored as-is. Works while locked — it is the way out of a
+   * forgotten passphrase — and leaves the store unlocked and empty, ready for a restore.
+   */
+  reset(): Promise<void> {
+    return this.#serialised(async () => {
+      if (this.#closed) throw new StoreError('UNAVAILABLE');
+      const vaultKey = randomBytes(this.#random, VAULT_KEY_LENGTH);
+      const row = plainVaultKeyRow(vaultKey);
+      const keys = deriveVaultKeys(vaultKey);
+      vaultKey.fill(0);
+      const tx = this.#db.transaction([META_STORE, ...DATA_STORES], 'readwrite');
+      try {
+        await Promise.all([
+          ...DATA_STORES.map((name) => tx.objectStore(name).clear!()),
+          tx.objectStore(META_STORE).put!(row),
+        ]);
+        await tx.done;
+      } catch (error) {
+        wipeVaultKeys(keys);
+        try {
+          tx.abort();
+        } catch {
+          // already finished
+        }
+        await tx.done.catch(() => {});
+        throw toStoreError(error);
+      }
+      this.#protection = 'none';
+      this.#setKeys(keys);
+    });
+  }
+
   // ── internals ────────────────────────────────────────────────────────────────────────
 
   #requireKeys(): VaultKeys {

@@ -130,6 +130,12 @@ export interface Vault {
   contact(handle: string): Promise<ContactView | null>;
   setVerified(handle: string, verified: boolean): Promise<void>;
   approveKeyChange(handle: string): Promise<void>;
+  /** Every contact, by handle. */
+  contacts(): Promise<ContactView[]>;
+  /** Forget a contact's pinned key and sessions (history stays). */
+  removeContact(handle: string): Promise<void>;
+  /** Erase every record and the passphrase; works while locked. */
+  reset(): Promise<void>;
   /** A plain value the user chose, under a name starting with `user:` (sealed, backed up). */
   readSetting(name: string): Promise<unknown>;
   writeSetting(name: string, value: unknown): Promise<void>;

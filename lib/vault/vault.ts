@@ -1299,6 +1299,38 @@ class SottoVault implements Vault {
     });
   }
 
+  contacts(): Promise<ContactView[]> {
+    return this.#guard(async () => {
+      const records = await this.#store.getAll('contacts');
+      if (records.length === 0) return [];
+      const { identity } = await this.#ensureKeys();
+      return records
+        .map((record) => this.#contactView(identity, record))
+        .sort((a, b) => a.handle.localeCompare(b.handle));
+    });
+  }
+
+  /**
+   * Forget a contact: their pinned key and every session with them. Messages stay readable
+   * in history; a new invite starts over with trust on first use.
+   */
+  removeContact(handle: string): Promise<void> {
+    return this.#guard(async () => {
+      const h = this.#handle(handle);
+      const found = await this.#store.transact(['contacts', 'sessions'], async (tx) => {
+        if (!(await tx.get('contacts', h))) return false;
+        await tx.delete('contacts', h);
+        for (const record of await tx.getAll('sessions')) {
+          if ((record.state as { handle?: unknown } | null)?.handle === h) {
+            await tx.delete('sessions', record.contact);
+          }
+        }
+        return true;
+      });
+      if (!found) throw badInput(VAULT_MESSAGES.noContact);
+    });
+  }
+
   // ── user settings ────────────────────────────────────────────────────────────────────
 
   /** Names the vault keeps its own bookkeeping under; not for callers. */
@@ -1342,6 +1374,16 @@ class SottoVault implements Vault {
       if (!draft || draft.pendingMessageId !== undefined) return '';
       return draft.text;
     });
+  }
+
+  /** Erase everything, passphrase included; allowed while locked (see `Store.reset`). */
+  async reset(): Promise<void> {
+    try {
+      await this.#store.reset();
+    } catch (error) {
+      throw toVaultError(error);
+    }
+    this.#safetyNumbers.clear();
   }
 
   // ── backups ──────────────────────────────────────────────────────────────────────────
