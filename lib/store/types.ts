@@ -72,6 +72,11 @@ export interface ContactRecord {
    * or verifying the new key). Added by `lib/vault` within record format 2 (optional).
    */
   keyChangedAt?: number;
+  /**
+   * Where they listen for calls (a random PeerJS id their messages carried inside the
+   * ratchet); dropped when their key changes. Added by `lib/vault` (optional).
+   */
+  presenceAddress?: string;
 }
 
 /** Contact record as schema v1 wrote it (record format 1); upgraded on read. */

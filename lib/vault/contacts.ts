@@ -60,9 +60,11 @@ export function pinIdentity(
       : v.state === 'changed'
         ? { state: 'changed', at: now, previouslyVerifiedKey: v.previouslyVerifiedKey }
         : { state: 'unverified' };
+  // A new key is a new installation: its presence address is not the old one's.
+  const { presenceAddress: _oldAddress, ...kept } = current;
   return {
     contact: {
-      ...current,
+      ...kept,
       identityKey: seen.signingKey.slice(),
       dhKey: seen.dhKey.slice(),
       keyHistory,

@@ -2,7 +2,9 @@
  * What the vault hands out. Views are plain data (they cross `runtime.sendMessage`). Nothing a
  * content script may receive (`IngestResult`, `ComposeTarget`) carries plaintext or key bytes.
  */
+import type { BindingView, RingResult } from '../calls';
 import type { KdfParams } from '../store';
+import type { CallLogEntry, CallTicket, IncomingRing } from './calls';
 
 /** Random bytes of the requested length (the `lib/crypto` shape). */
 export type RandomSource = (length: number) => Uint8Array;
@@ -147,3 +149,15 @@ export interface Vault {
   /** Close the IndexedDB connection and forget the keys (tests; a worker that is going away). */
   close(): void;
 }
+  /** Where this installation listens for calls; created on first use. */
+  presenceAddress(): Promise<string>;
+  /** Signs a ring to `handle` for a call answered at `peerId`. */
+  prepareCall(handle: string, media: 'audio' | 'video', peerId: string): Promise<CallTicket>;
+  /** Our signed view of a call's DTLS fingerprints (see lib/calls/binding.ts). */
+  signCallBinding(view: BindingView): Promise<string>;
+  /** Verifies a ring against pinned keys, refuses replays, and logs it (as missed until told). */
+  receiveRing(ring: string): Promise<RingResult<IncomingRing>>;
+  /** Adds or updates a call log entry. */
+  recordCall(entry: CallLogEntry): Promise<void>;
+  callLog(limit: number): Promise<CallLogEntry[]>;
+

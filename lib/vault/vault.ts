@@ -14,6 +14,16 @@
  *   an `IngestResult` or a `ComposeTarget`.
  */
 import {
+  acceptRing,
+  type BindingView,
+  type CallMedia,
+  createRing,
+  newCallId,
+  newPeerId,
+  type RingResult,
+  signBinding,
+} from '../calls';
+import {
   type Bundle,
   bytesEqual,
   type CryptoErrorCode,
@@ -52,6 +62,17 @@ import {
   type RandomSource as StoreRandomSource,
   type StoreTx,
 } from '../store';
+import {
+  type CallLogEntry,
+  type CallTicket,
+  callLogRecord,
+  callLogView,
+  contactForKey,
+  type IncomingRing,
+  MAX_CALL_LOG,
+  PRESENCE_ADDRESS_NAME,
+  withPresenceAddress,
+} from './calls';
 import { approveChange, heldFrom, pinIdentity, sendingBlocked, setVerification } from './contacts';
 import { decodeContent, encodeAccept, encodeText } from './content';
 import { isVaultError, toVaultError, VAULT_MESSAGES, VaultError } from './errors';
@@ -569,7 +590,7 @@ class SottoVault implements Vault {
       if (typeof plaintext !== 'string' || plaintext.length === 0) {
         throw badInput(VAULT_MESSAGES.emptyText);
       }
-      const content = encodeText(plaintext);
+      const content = encodeText(plaintext, await this.presenceAddress());
       if (!content) throw badInput(VAULT_MESSAGES.textTooLong);
       return this.#conversations.run(conv, async () => {
         for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -688,7 +709,9 @@ class SottoVault implements Vault {
             session = { state: started.value.state, createdAt: now, lastUsedAt: now };
             isNew = true;
           }
-          const out = ratchetEncrypt(session.state, encodeAccept(), { rng: this.#random });
+          const out = ratchetEncrypt(session.state, encodeAccept(await this.presenceAddress()), {
+            rng: this.#random,
+          });
           const outId = messageIdOf(out.envelope);
           const split = this.#split(out.envelope);
           const sessionId = session.state.sessionId;
@@ -1037,7 +1060,7 @@ class SottoVault implements Vault {
 
   /** Store a message that decrypted (inside the commit transaction) and answer with it. */
   async #putReceived(
-    tx: StoreTx<'messages'>,
+    tx: StoreTx<'messages' | 'contacts'>,
     ctx: Context,
     messageId: string,
     plaintext: Uint8Array,
@@ -1094,6 +1117,15 @@ class SottoVault implements Vault {
           // The message it made is gone (restored without history): collect it again.
           group = null;
         }
+    // Where they listen for calls rides along inside the ratchet (lib/vault/content.ts).
+    if (decoded.ok) {
+      const updated = withPresenceAddress(
+        contact,
+        session.state.theirSigningKey,
+        decoded.content.presence,
+      );
+      if (updated) await tx.put('contacts', updated);
+    }
         if (group && group.total !== info.total) return { bad: true };
         group ??= {
           conversationId: ctx.conversationId,
@@ -1409,6 +1441,122 @@ class SottoVault implements Vault {
         throw badInput();
       }
       try {
+  // ── calls ────────────────────────────────────────────────────────────────────────────
+
+  presenceAddress(): Promise<string> {
+    return this.#guard(async () => {
+      const stored = await this.#store.get('settings', PRESENCE_ADDRESS_NAME);
+      if (typeof stored?.value === 'string') return stored.value;
+      const fresh = newPeerId(this.#random);
+      return this.#store.transact(['settings'], async (tx) => {
+        const raced = await tx.get('settings', PRESENCE_ADDRESS_NAME);
+        if (typeof raced?.value === 'string') return raced.value;
+        await tx.put('settings', { name: PRESENCE_ADDRESS_NAME, value: fresh });
+        return fresh;
+      });
+    });
+  }
+
+  prepareCall(handle: string, media: CallMedia, peerId: string): Promise<CallTicket> {
+    return this.#guard(async () => {
+      const h = this.#handle(handle);
+      const contact = await this.#store.get('contacts', h);
+      if (!contact) throw new VaultError('NO_SESSION');
+      if (sendingBlocked(contact)) throw new VaultError('KEY_CHANGED_BLOCKED');
+      const { identity } = await this.#ensureKeys();
+      const callId = newCallId(this.#random);
+      const ring = createRing(
+        { callerKey: identity.signingKey, callId, media, timestamp: this.#now(), peerId },
+        identity.signingSecret,
+      );
+      if (!ring) throw badInput();
+      return {
+        callId,
+        ring,
+        presenceAddress: contact.presenceAddress ?? null,
+        peerKey: toHex(contact.identityKey),
+        ownKey: toHex(identity.signingKey),
+      };
+    });
+  }
+
+  signCallBinding(view: BindingView): Promise<string> {
+    return this.#guard(async () => {
+      const { identity } = await this.#ensureKeys();
+      return signBinding(view, identity.signingSecret);
+    });
+  }
+
+  receiveRing(ring: string): Promise<RingResult<IncomingRing>> {
+    return this.#guard(async () => {
+      const contacts = await this.#store.getAll('contacts');
+      const now = this.#now();
+      // The call log doubles as the replay guard: every ring that rang is logged by call id.
+      const seen = new Set((await this.#store.getAll('callLog')).map((entry) => entry.id));
+      const checked = acceptRing(ring, {
+        now,
+        contactFor: (key) => contactForKey(contacts, key),
+        seen: (callId) => seen.has(callId),
+      });
+      if (!checked.ok) return checked;
+      const { identity } = await this.#ensureKeys();
+      const { callId, handle, media, peerId, callerKey } = checked.value;
+      const fresh = await this.#store.transact(['callLog'], async (tx) => {
+        if (await tx.get('callLog', callId)) return false;
+        await tx.put('callLog', {
+          id: callId,
+          peer: handle,
+          direction: 'in',
+          media,
+          startedAt: now,
+          outcome: 'missed',
+        });
+        return true;
+      });
+      if (!fresh) return { ok: false, reason: 'replay' };
+      await this.#pruneCallLog();
+      return {
+        ok: true,
+        value: {
+          callId,
+          handle,
+          media,
+          peerId,
+          peerKey: toHex(callerKey),
+          ownKey: toHex(identity.signingKey),
+        },
+      };
+    });
+  }
+
+  recordCall(entry: CallLogEntry): Promise<void> {
+    return this.#guard(async () => {
+      const record = callLogRecord({ ...entry, handle: this.#handle(entry.handle) });
+      if (!record) throw badInput();
+      await this.#store.transact(['callLog'], (tx) => tx.put('callLog', record));
+      await this.#pruneCallLog();
+    });
+  }
+
+  callLog(limit: number): Promise<CallLogEntry[]> {
+    return this.#guard(async () => {
+      const records = await this.#store.getAll('callLog');
+      return records
+        .sort((a, b) => b.startedAt - a.startedAt)
+        .slice(0, limit)
+        .map(callLogView);
+    });
+  }
+
+  async #pruneCallLog(): Promise<void> {
+    const records = await this.#store.getAll('callLog');
+    if (records.length <= MAX_CALL_LOG) return;
+    const oldest = records.sort((a, b) => b.startedAt - a.startedAt).slice(MAX_CALL_LOG);
+    await this.#store.transact(['callLog'], async (tx) => {
+      for (const record of oldest) await tx.delete('callLog', record.id);
+    });
+  }
+
         const backup = await exportStoreBackup(this.#store, {
           history: opts.history,
           random: this.#storeRandom,
