@@ -146,9 +146,6 @@ export interface Vault {
   exportBackup(opts: { history: boolean }): Promise<{ file: Uint8Array; recoveryKey: string }>;
   importBackup(file: Uint8Array, recoveryKey: string): Promise<void>;
 
-  /** Close the IndexedDB connection and forget the keys (tests; a worker that is going away). */
-  close(): void;
-}
   /** Where this installation listens for calls; created on first use. */
   presenceAddress(): Promise<string>;
   /** Signs a ring to `handle` for a call answered at `peerId`. */
@@ -161,3 +158,6 @@ export interface Vault {
   recordCall(entry: CallLogEntry): Promise<void>;
   callLog(limit: number): Promise<CallLogEntry[]>;
 
+  /** Close the IndexedDB connection and forget the keys (tests; a worker that is going away). */
+  close(): void;
+}

@@ -1094,6 +1094,15 @@ class SottoVault implements Vault {
         ...(held ? { heldFor: session.state.theirSigningKey.slice() } : {}),
       };
     }
+    // Where they listen for calls rides along inside the ratchet (lib/vault/content.ts).
+    if (decoded.ok) {
+      const updated = withPresenceAddress(
+        contact,
+        session.state.theirSigningKey,
+        decoded.content.presence,
+      );
+      if (updated) await tx.put('contacts', updated);
+    }
     await tx.put('messages', record);
     return { kind: 'message', messageId, state: stateOf(record, contact) };
   }
@@ -1117,15 +1126,6 @@ class SottoVault implements Vault {
           // The message it made is gone (restored without history): collect it again.
           group = null;
         }
-    // Where they listen for calls rides along inside the ratchet (lib/vault/content.ts).
-    if (decoded.ok) {
-      const updated = withPresenceAddress(
-        contact,
-        session.state.theirSigningKey,
-        decoded.content.presence,
-      );
-      if (updated) await tx.put('contacts', updated);
-    }
         if (group && group.total !== info.total) return { bad: true };
         group ??= {
           conversationId: ctx.conversationId,
@@ -1418,29 +1418,6 @@ class SottoVault implements Vault {
     this.#safetyNumbers.clear();
   }
 
-  // ── backups ──────────────────────────────────────────────────────────────────────────
-
-  /** No session ever, nothing ever sent: our identity (if any) was never published. */
-  async #unused(): Promise<boolean> {
-    return this.#store.transact(
-      ['settings', 'messages'],
-      async (tx) => {
-        // Every session ever started or accepted has an index entry (the replay guard).
-        const settings = await tx.getAll('settings');
-        if (settings.some((r) => r.name.startsWith(sessionIndexName('')))) return false;
-        const messages = await tx.getAll('messages');
-        return !messages.some((m) => m.direction === 'out' && m.kind !== 'error');
-      },
-      { readonly: true },
-    );
-  }
-
-  exportBackup(opts: { history: boolean }): Promise<{ file: Uint8Array; recoveryKey: string }> {
-    return this.#guard(async () => {
-      if (typeof opts !== 'object' || opts === null || typeof opts.history !== 'boolean') {
-        throw badInput();
-      }
-      try {
   // ── calls ────────────────────────────────────────────────────────────────────────────
 
   presenceAddress(): Promise<string> {
@@ -1557,6 +1534,29 @@ class SottoVault implements Vault {
     });
   }
 
+  // ── backups ──────────────────────────────────────────────────────────────────────────
+
+  /** No session ever, nothing ever sent: our identity (if any) was never published. */
+  async #unused(): Promise<boolean> {
+    return this.#store.transact(
+      ['settings', 'messages'],
+      async (tx) => {
+        // Every session ever started or accepted has an index entry (the replay guard).
+        const settings = await tx.getAll('settings');
+        if (settings.some((r) => r.name.startsWith(sessionIndexName('')))) return false;
+        const messages = await tx.getAll('messages');
+        return !messages.some((m) => m.direction === 'out' && m.kind !== 'error');
+      },
+      { readonly: true },
+    );
+  }
+
+  exportBackup(opts: { history: boolean }): Promise<{ file: Uint8Array; recoveryKey: string }> {
+    return this.#guard(async () => {
+      if (typeof opts !== 'object' || opts === null || typeof opts.history !== 'boolean') {
+        throw badInput();
+      }
+      try {
         const backup = await exportStoreBackup(this.#store, {
           history: opts.history,
           random: this.#storeRandom,
