@@ -12,6 +12,7 @@ import type { MessageState, SendOutcome } from '@/lib/rpc/protocol';
 import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
 import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 import { type Vault, VaultError } from '@/lib/vault';
+import { openCallWindow } from './call-window';
 import { forgetUnlockedKey, rememberUnlockedKey } from './key-cache';
 import { sendThroughTab } from './tab-sender';
 
@@ -75,6 +76,21 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
       }),
     'compose.target': ({ conversationId, partner }) =>
       use((vault) => vault.composeTarget(conversationId, partner)),
+    'call.target': async ({ handle }) => {
+      const vault = await vaultReady;
+      if (vault.status().locked) return { state: 'locked' };
+      return guarded(() => vault.callTarget(handle));
+    },
+    'call.start': ({ handle, media }) =>
+      use(async (vault) => {
+        // The call window needs the pinned key; a button that raced a change gets a clear no.
+        const target = await vault.callTarget(handle);
+        if (target.state === 'key-changed-blocked')
+          throw new VaultRefusal(rpcError('KEY_CHANGED_BLOCKED'));
+        if (target.state !== 'ready') throw new VaultRefusal(rpcError('NO_SESSION'));
+        await openCallWindow({ handle, media });
+        return {};
+      }),
     'compose.send': ({ conversationId, partner, text }, context) =>
       use(async (vault) =>
         deliver(

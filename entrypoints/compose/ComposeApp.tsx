@@ -12,6 +12,8 @@ export interface ComposeAppProps {
   conversationId: string;
   partner: string;
   kind: string;
+  /** Opened from a call button to start a session: offer the invitation first. */
+  intent: 'write' | 'invite';
 }
 
 type Sending =
@@ -23,13 +25,22 @@ type Sending =
 const DRAFT_SAVE_DELAY_MS = 400;
 
 /** The secure compose frame: the user types here, where the host page cannot read. */
-export default function ComposeApp({ hostOrigin, conversationId, partner, kind }: ComposeAppProps) {
+export default function ComposeApp({
+  hostOrigin,
+  conversationId,
+  partner,
+  kind,
+  intent,
+}: ComposeAppProps) {
   const supported = kind === 'direct' && partner !== '';
   const [target, setTarget] = useState<ComposeTarget | null>(null);
   const [targetError, setTargetError] = useState<RpcError | null>(null);
   const [text, setText] = useState('');
   const [sending, setSending] = useState<Sending>({ phase: 'idle' });
   const input = useRef<HTMLTextAreaElement>(null);
+  const inviteButton = useRef<HTMLButtonElement>(null);
+  // Until the invitation is sent, focus (on load and whenever the frame gets it) goes to it.
+  const offerInvite = useRef(false);
   const draftTimer = useRef<ReturnType<typeof setTimeout>>();
   const [draftLoaded, setDraftLoaded] = useState(false);
   // Ready once the user would see the real state and their draft, so nothing typed or pressed
@@ -64,7 +75,7 @@ export default function ComposeApp({ hostOrigin, conversationId, partner, kind }
   }, [conversationId, refresh, supported]);
 
   useEffect(() => {
-    const focusInput = () => input.current?.focus();
+    const focusInput = () => (offerInvite.current ? inviteButton.current : input.current)?.focus();
     focusInput();
     window.addEventListener('focus', focusInput);
     const onKey = (event: KeyboardEvent) => {
@@ -135,6 +146,11 @@ export default function ComposeApp({ hostOrigin, conversationId, partner, kind }
     input.current?.focus();
   };
 
+  const inviteOffered = intent === 'invite' && target?.state === 'no-session';
+  useEffect(() => {
+    if (inviteOffered) inviteButton.current?.focus();
+  }, [inviteOffered]);
+
   const approveKey = async () => {
     const result = await callVault('contact.approveKeyChange', { handle: partner });
     if (!result.ok) setTargetError(result.error);
@@ -154,6 +170,7 @@ export default function ComposeApp({ hostOrigin, conversationId, partner, kind }
 
   const state = targetError?.code === 'LOCKED' ? 'locked' : (target?.state ?? 'loading');
   const canSend = state === 'ready';
+  offerInvite.current = intent === 'invite' && state === 'no-session';
 
   return (
     <main class="compose" data-sotto="compose" data-sotto-state={state}>
@@ -191,6 +208,7 @@ export default function ComposeApp({ hostOrigin, conversationId, partner, kind }
         {state === 'no-session' ? (
           <button
             type="button"
+            ref={inviteButton}
             data-sotto="invite"
             onClick={() => void invite()}
             disabled={sending.phase === 'sending'}

@@ -16,6 +16,7 @@ if (params === null) {
       conversationId={search.get('conversation') ?? ''}
       partner={search.get('partner') ?? ''}
       kind={search.get('kind') ?? 'unknown'}
+      intent={search.get('intent') === 'invite' ? 'invite' : 'write'}
     />,
     app,
   );

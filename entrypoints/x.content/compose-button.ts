@@ -3,6 +3,7 @@ import { observeElements } from '@/lib/dom/observe';
 import { readConversation } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
 import { createExtensionFrame } from './frames';
+import { onInviteRequest, takeInviteRequest } from './invite-intent';
 
 const SUPPORTED_LABEL = 'Write an encrypted message with Sotto';
 const UNSUPPORTED_LABEL = "Sotto can't encrypt group conversations yet";
@@ -86,7 +87,7 @@ export function initComposeButton(
         button.setAttribute('aria-expanded', 'false');
       };
 
-      const openFrame = (): void => {
+      const openFrame = (intent: 'write' | 'invite' = 'write'): void => {
         const conversation = readConversation(root);
         if (!conversation) return;
         frameSignal = new AbortController();
@@ -97,6 +98,7 @@ export function initComposeButton(
             conversation: conversation.conversationId,
             kind: conversation.kind,
             partner: conversation.partner ?? '',
+            intent,
           },
           AbortSignal.any([frameSignal.signal, formSignal]),
           {
@@ -127,6 +129,23 @@ export function initComposeButton(
       // A compose frame belongs to one conversation: close it when the user moves on.
       navigation.addEventListener('change', closeFrame, { signal: formSignal });
 
+      // A call button asked for an encrypted chat with this person: open with the invitation.
+      const answerInviteRequest = (): void => {
+        const conversation = readConversation(root);
+        if (conversation?.kind !== 'direct' || !takeInviteRequest(conversation.partner)) return;
+        closeFrame();
+        openFrame('invite');
+      };
+      navigation.addEventListener('change', answerInviteRequest, { signal: formSignal });
+      onInviteRequest(answerInviteRequest, formSignal);
+      // X may render the header (who this conversation is with) after the composer.
+      observeElements(
+        root,
+        `${X_SELECTORS.conversationHeader} a[href]`,
+        answerInviteRequest,
+        formSignal,
+      );
+
       // Beside X's textarea, where users look for composer actions; the form's start if the
       // textarea is not where we expect.
       const textarea = form.querySelector(X_SELECTORS.composerTextarea);
@@ -136,6 +155,7 @@ export function initComposeButton(
         closeFrame();
         host.remove();
       });
+      answerInviteRequest();
     },
     signal,
   );

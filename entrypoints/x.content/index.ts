@@ -2,6 +2,7 @@ import { LocationWatcher } from '@/lib/dom/location';
 import { callVault } from '@/lib/rpc/client';
 import { HOST_MATCHES } from '@/lib/sites/hosts';
 import { observeChatRoots } from '@/lib/sites/x/chat-root';
+import { initHeaderCallButtons, initProfileCallButtons } from './call-buttons';
 import { initComposeButton } from './compose-button';
 import { initConversationReporter } from './conversation-reporter';
 import { initEnvelopeSender } from './envelope-sender';
@@ -27,6 +28,7 @@ export default defineContentScript({
     const currentRoot = () => [...roots].find((root) => root.isConnected) ?? null;
     initEnvelopeSender(currentRoot, signal);
     initConversationReporter(currentRoot, signal);
+    initProfileCallButtons(navigation, signal);
 
     observeChatRoots((root, rootSignal) => {
       roots.add(root);
@@ -34,6 +36,7 @@ export default defineContentScript({
       const scoped = AbortSignal.any([signal, rootSignal]);
       navigation.watchRoot(root);
       initComposeButton(root, navigation, vaultState, scoped);
+      initHeaderCallButtons(root, navigation, scoped);
       initMessageRows(root, scoped);
     }, signal);
   },

@@ -8,7 +8,13 @@
  */
 
 import type { SettingsChange, SettingsView } from '../config/settings';
-import type { ComposeTarget, ContactView, IngestResult, MessageView } from '../vault/types';
+import type {
+  CallTarget,
+  ComposeTarget,
+  ContactView,
+  IngestResult,
+  MessageView,
+} from '../vault/types';
 
 /** Bumped when a request changes shape; a vault drops messages of another version. */
 export const RPC_VERSION = 1;
@@ -32,6 +38,13 @@ export type {
   MessageState,
   MessageView,
 } from '../vault/types';
+
+export type CallMedia = 'audio' | 'video';
+
+/** What a call button should do: the vault's answer, or `locked` when it cannot look. */
+export interface CallTargetView {
+  state: CallTarget['state'] | 'locked';
+}
 
 /** Where a compose frame sends: the conversation of the tab that embeds it. */
 export interface ConversationRef {
@@ -60,6 +73,14 @@ export interface VaultRequests {
   };
   /** What the compose button should offer here. */
   'compose.target': { callers: 'content' | 'page'; input: ConversationRef; output: ComposeTarget };
+  /** Whether a call button can place a call to this person; never keys or ids. */
+  'call.target': { callers: 'content' | 'page'; input: { handle: string }; output: CallTargetView };
+  /** A call button was clicked (trusted): open the call window, which takes it from there. */
+  'call.start': {
+    callers: 'content' | 'page';
+    input: { handle: string; media: CallMedia };
+    output: Empty;
+  };
 
   /** Encrypt and send through the embedding tab's composer (compose frame only). */
   'compose.send': {
@@ -133,6 +154,8 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   'content.hello': ['content'],
   'message.ingest': ['content'],
   'compose.target': ['content', 'page'],
+  'call.target': ['content', 'page'],
+  'call.start': ['content', 'page'],
   'compose.send': ['page'],
   'compose.invite': ['page'],
   'draft.get': ['page'],

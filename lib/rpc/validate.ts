@@ -73,6 +73,8 @@ export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
     text: isString(MAX_ROW_TEXT_LENGTH),
   }),
   'compose.target': shape(conversation),
+  'call.target': shape({ handle: isHandleString }),
+  'call.start': shape({ handle: isHandleString, media: oneOf('audio', 'video') }),
   'compose.send': shape({ ...conversation, text: isString(MAX_PLAINTEXT_LENGTH) }),
   'compose.invite': shape(conversation),
   'draft.get': shape({ conversationId: isId }),

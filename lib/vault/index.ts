@@ -6,6 +6,7 @@
  */
 export { isVaultError, VaultError, type VaultErrorCode } from './errors';
 export type {
+  CallTarget,
   ComposeTarget,
   ContactView,
   ErrorReason,

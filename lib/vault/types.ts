@@ -70,6 +70,14 @@ export interface ComposeTarget {
   contact: ContactView | null;
 }
 
+/**
+ * Whether a call to a handle can be placed: a session with a pinned key exists. No keys, no
+ * conversation ids: the content script's call buttons ask this.
+ */
+export interface CallTarget {
+  state: 'ready' | 'no-session' | 'key-changed-blocked';
+}
+
 /** One message for the reader and compose frames (extension pages only). */
 export interface MessageView {
   id: string;
@@ -113,6 +121,8 @@ export interface Vault {
   identity(): Promise<{ fingerprint: string }>;
 
   composeTarget(conversationId: string, partner: string): Promise<ComposeTarget>;
+  /** Whether a call to `handle` is possible (an established session with them). */
+  callTarget(handle: string): Promise<CallTarget>;
   createInvite(
     conversationId: string,
     partner: string,

@@ -106,6 +106,7 @@ import {
 } from './records';
 import { addInitiated, addResponded, findSession, sendingSession, touched } from './sessions';
 import type {
+  CallTarget,
   ComposeTarget,
   ContactView,
   ErrorReason,
@@ -516,6 +517,28 @@ class SottoVault implements Vault {
       if (sending) return target('ready');
       if (snap.state?.inviteSent) return target('invite-sent');
       return target('no-session');
+    });
+  }
+
+  callTarget(handle: string): Promise<CallTarget> {
+    return this.#guard(async () => {
+      const h = this.#handle(handle);
+      const snap = await this.#store.transact(
+        ['sessions', 'contacts'],
+        async (tx) => ({
+          contact: await tx.get('contacts', h),
+          sessions: await tx.getAll('sessions'),
+        }),
+        { readonly: true },
+      );
+      if (!snap.contact) return { state: 'no-session' };
+      if (sendingBlocked(snap.contact)) return { state: 'key-changed-blocked' };
+      // Calls are by person, sessions by conversation: any conversation with them will do.
+      const ready = snap.sessions.some((record) => {
+        const state = parseConversation(record.state);
+        return state.handle === h && sendingSession(state, snap.contact) !== null;
+      });
+      return { state: ready ? 'ready' : 'no-session' };
     });
   }
 

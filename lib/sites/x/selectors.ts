@@ -17,7 +17,10 @@ export const X_SELECTORS = {
   ownProfileLink: 'a[data-testid="AppTabBar_Profile_Link"]',
   accountSwitcher: '[data-testid="SideNav_AccountSwitcher_Button"]',
   primaryColumn: '[data-testid="primaryColumn"]',
+  /** Profile action row: X's Message button (absent on one's own profile). */
   profileMessageButton: 'button[data-testid="sendDMFromProfile"]',
+  /** Profile header: display name and the "@handle" text, to cross-check the URL. */
+  profileUserName: '[data-testid="UserName"]',
 } as const;
 
 /** Prefix of `data-testid` on the element that wraps a message's text. */

@@ -5,3 +5,21 @@ export function readTheme(): 'light' | 'dark' {
   // Relative luminance, roughly; X's "dim" and "lights out" are both far below the middle.
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? 'dark' : 'light';
 }
+
+/**
+ * Calls `onChange` when X switches between light and dark without a reload (its display
+ * settings restyle the root and body). Observes those two elements' attributes only.
+ */
+export function watchTheme(onChange: (theme: 'light' | 'dark') => void, signal: AbortSignal): void {
+  let current = readTheme();
+  const observer = new MutationObserver(() => {
+    const next = readTheme();
+    if (next === current) return;
+    current = next;
+    onChange(next);
+  });
+  const options = { attributes: true, attributeFilter: ['class', 'style', 'data-theme'] };
+  observer.observe(document.documentElement, options);
+  if (document.body) observer.observe(document.body, options);
+  signal.addEventListener('abort', () => observer.disconnect());
+}

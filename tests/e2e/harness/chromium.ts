@@ -101,6 +101,15 @@ export async function launchChromium(
     async newPage() {
       return wrapPage(await context.newPage());
     },
+    async pageUrls() {
+      // From the browser's target list: a page that failed to load still shows what was asked
+      // for there, where Playwright reports Chromium's error page instead.
+      const cdp = await context.browser()?.newBrowserCDPSession();
+      if (!cdp) return context.pages().map((page) => page.url());
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      await cdp.detach();
+      return targetInfos.filter((target) => target.type === 'page').map((target) => target.url);
+    },
     extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
     async stopBackground() {
       // What Chrome does to an idle worker: the target goes away with everything in memory.

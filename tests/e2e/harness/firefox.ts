@@ -104,6 +104,13 @@ export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSes
     async newPage() {
       return wrapPage(await browser.newPage());
     },
+    async pageUrls() {
+      // Puppeteer reports moz-extension pages as about:blank; the page itself knows better.
+      const pages = await browser.pages();
+      return Promise.all(
+        pages.map((page) => page.evaluate(() => location.href).catch(() => page.url())),
+      );
+    },
     extensionUrl: (path) => `moz-extension://${uuid}/${path}`,
     async close() {
       await browser.close();

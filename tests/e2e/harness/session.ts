@@ -29,6 +29,8 @@ export interface BrowserSession {
   name: BrowserName;
   /** A new tab. */
   newPage(): Promise<TestPage>;
+  /** The URL of every open tab and window, including those the extension opened itself. */
+  pageUrls(): Promise<string[]>;
   /** URL of an extension page, e.g. `popup.html`. */
   extensionUrl(path: string): string;
   /**

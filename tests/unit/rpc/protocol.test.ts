@@ -11,6 +11,8 @@ describe('what the content script may ask', () => {
       ALLOWED_CALLERS[type].includes('content'),
     );
     expect(contentCallable.sort()).toEqual([
+      'call.start',
+      'call.target',
       'compose.target',
       'content.hello',
       'message.ingest',
@@ -53,6 +55,14 @@ describe('input guards', () => {
     ['null', null],
   ])('reject %s', (_name, input) => {
     expect(INPUT_GUARDS['message.ingest'](input)).toBe(false);
+  });
+
+  test('call requests take a handle and a known media kind only', () => {
+    expect(INPUT_GUARDS['call.target']({ handle: 'bob' })).toBe(true);
+    expect(INPUT_GUARDS['call.start']({ handle: 'bob', media: 'video' })).toBe(true);
+    expect(INPUT_GUARDS['call.start']({ handle: 'bob', media: 'screen' })).toBe(false);
+    expect(INPUT_GUARDS['call.start']({ handle: 'bob/../x', media: 'audio' })).toBe(false);
+    expect(INPUT_GUARDS['call.target']({ handle: 'bob', conversationId: '1001-1002' })).toBe(false);
   });
 
   test('message ids are lowercase hex digests only', () => {
