@@ -6,6 +6,7 @@ import { initHeaderCallButtons, initProfileCallButtons } from './call-buttons';
 import { initComposeButton } from './compose-button';
 import { initConversationReporter } from './conversation-reporter';
 import { initEnvelopeSender } from './envelope-sender';
+import { initHealthNotice } from './health-notice';
 import { initMessageRows } from './message-rows';
 
 /**
@@ -37,6 +38,7 @@ export default defineContentScript({
       navigation.watchRoot(root);
       initComposeButton(root, navigation, vaultState, scoped);
       initHeaderCallButtons(root, navigation, scoped);
+      initHealthNotice(root, navigation, scoped);
       initMessageRows(root, scoped);
     }, signal);
   },
