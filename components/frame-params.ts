@@ -1,4 +1,4 @@
-import { hostOriginFromLocation } from '@/lib/rpc/frame';
+import { hostOriginFromLocation, listenToHost } from '@/lib/rpc/frame';
 
 export interface FrameParams {
   hostOrigin: string;
@@ -18,4 +18,9 @@ export function applyTheme(theme: 'light' | 'dark' | null): void {
   if (theme) document.documentElement.dataset.theme = theme;
   document.documentElement.style.background = 'transparent';
   document.body.style.background = 'transparent';
+}
+
+/** Keep following X's theme when the user switches it while the frame is open. */
+export function followHostTheme(hostOrigin: string): void {
+  listenToHost(hostOrigin, (message) => applyTheme(message.theme));
 }

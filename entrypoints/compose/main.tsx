@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import '@/components/base.css';
-import { applyTheme, readFrameParams } from '@/components/frame-params';
+import { applyTheme, followHostTheme, readFrameParams } from '@/components/frame-params';
 import ComposeApp from './ComposeApp';
 
 const app = document.getElementById('app')!;
@@ -9,6 +9,7 @@ if (params === null) {
   app.textContent = 'This Sotto window only works inside x.com.';
 } else {
   applyTheme(params.theme);
+  followHostTheme(params.hostOrigin);
   const search = new URLSearchParams(location.search);
   render(
     <ComposeApp

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import '@/components/base.css';
-import { applyTheme, readFrameParams } from '@/components/frame-params';
+import './reader.css';
+import { applyTheme, followHostTheme, readFrameParams } from '@/components/frame-params';
 import ReaderApp from './ReaderApp';
 
 const app = document.getElementById('app')!;
@@ -10,5 +11,6 @@ if (params === null) {
   app.textContent = 'This Sotto window only works inside x.com.';
 } else {
   applyTheme(params.theme);
+  followHostTheme(params.hostOrigin);
   render(<ReaderApp hostOrigin={params.hostOrigin} messageId={messageId} />, app);
 }

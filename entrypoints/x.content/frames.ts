@@ -1,9 +1,24 @@
 import { browser } from 'wxt/browser';
-import { listenToFrame } from '@/lib/rpc/frame';
-import { readTheme } from '@/lib/sites/x/theme';
+import { listenToFrame, postToFrame } from '@/lib/rpc/frame';
+import { readTheme, watchTheme } from '@/lib/sites/x/theme';
 
 /** Our extension's origin, to check frame messages against. */
 export const extensionOrigin = (): string => new URL(browser.runtime.getURL('/')).origin;
+
+/** Every frame on the page, to tell them when X's theme changes. */
+const liveFrames = new Set<HTMLIFrameElement>();
+let theme: 'light' | 'dark' | null = null;
+const currentTheme = (): 'light' | 'dark' => theme ?? readTheme();
+
+/** Frames follow X's light/dark theme, also when the user switches it without a reload. */
+export function initFrameTheme(signal: AbortSignal): void {
+  theme = readTheme();
+  watchTheme((next) => {
+    theme = next;
+    const origin = extensionOrigin();
+    for (const frame of liveFrames) postToFrame(frame, { type: 'theme', theme: next }, origin);
+  }, signal);
+}
 
 /**
  * An iframe of one of our extension pages, told which host embeds it and X's theme. The
@@ -21,7 +36,7 @@ export function createExtensionFrame(
   iframe.dataset.sotto = kind;
   const url = new URL(browser.runtime.getURL(`/${page}`));
   url.searchParams.set('host', location.origin);
-  url.searchParams.set('theme', readTheme());
+  url.searchParams.set('theme', currentTheme());
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   iframe.title = kind === 'reader' ? 'Sotto encrypted message' : 'Sotto secure message';
   Object.assign(iframe.style, {
@@ -38,6 +53,8 @@ export function createExtensionFrame(
     (message) => {
       if (message.type === 'ready') {
         iframe.dataset.sottoFrame = 'ready';
+        // The theme may have changed while the frame loaded.
+        postToFrame(iframe, { type: 'theme', theme: currentTheme() }, extensionOrigin());
         handlers.onReady?.(iframe);
       }
       if (message.type === 'resize') iframe.style.height = `${message.height}px`;
@@ -45,6 +62,8 @@ export function createExtensionFrame(
     },
     signal,
   );
+  liveFrames.add(iframe);
+  signal.addEventListener('abort', () => liveFrames.delete(iframe));
   iframe.src = url.href;
   return iframe;
 }

@@ -6,6 +6,7 @@ import { initHeaderCallButtons, initProfileCallButtons } from './call-buttons';
 import { initComposeButton } from './compose-button';
 import { initConversationReporter } from './conversation-reporter';
 import { initEnvelopeSender } from './envelope-sender';
+import { initFrameTheme } from './frames';
 import { initHealthNotice } from './health-notice';
 import { initMessageRows } from './message-rows';
 
@@ -30,6 +31,7 @@ export default defineContentScript({
     initEnvelopeSender(currentRoot, signal);
     initConversationReporter(currentRoot, signal);
     initProfileCallButtons(navigation, signal);
+    initFrameTheme(signal);
 
     observeChatRoots((root, rootSignal) => {
       roots.add(root);

@@ -62,6 +62,46 @@ export function postToHost(
   target.postMessage(wire, hostOrigin);
 }
 
+/** What the content script tells a frame: how to look, nothing else. */
+export type HostToFrame = { type: 'theme'; theme: 'light' | 'dark' };
+
+/** Accepts exactly the shape above; anything else is `null`. */
+export function parseHostToFrame(data: unknown): HostToFrame | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { channel, message } = data as Partial<{ channel: unknown; message: unknown }>;
+  if (channel !== CHANNEL || typeof message !== 'object' || message === null) return null;
+  const { type, theme } = message as { type?: unknown; theme?: unknown };
+  if (type !== 'theme' || (theme !== 'light' && theme !== 'dark')) return null;
+  return { type, theme };
+}
+
+/** In the content script: tell one of our frames something, only while it shows our page. */
+export function postToFrame(
+  iframe: HTMLIFrameElement,
+  message: HostToFrame,
+  extensionOrigin: string,
+): void {
+  iframe.contentWindow?.postMessage({ channel: CHANNEL, message }, extensionOrigin);
+}
+
+/**
+ * In the frame: listen to the embedding page. The page itself can post here too (it shares
+ * the content script's origin), which is why nothing but cosmetics may travel this way.
+ */
+export function listenToHost(
+  hostOrigin: string,
+  onMessage: (message: HostToFrame) => void,
+  target: Window = window,
+): () => void {
+  const listener = (event: MessageEvent) => {
+    if (event.source !== target.parent || event.origin !== hostOrigin) return;
+    const message = parseHostToFrame(event.data);
+    if (message) onMessage(message);
+  };
+  target.addEventListener('message', listener);
+  return () => target.removeEventListener('message', listener);
+}
+
 /**
  * In the content script: listen to one frame. Both checks matter: `source` ties the message
  * to our iframe, `origin` proves the iframe still shows our page (the host can navigate a

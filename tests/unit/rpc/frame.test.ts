@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { hostOriginFromLocation, parseFrameToHost } from '../../../lib/rpc/frame';
+import { hostOriginFromLocation, parseFrameToHost, parseHostToFrame } from '../../../lib/rpc/frame';
 
 describe('parseFrameToHost', () => {
   const wire = (message: unknown) => ({ channel: 'sotto-frame', message });
@@ -44,5 +44,25 @@ describe('hostOriginFromLocation', () => {
     expect(hostOriginFromLocation('?host=https://evil.example')).toBeNull();
     expect(hostOriginFromLocation('?host=http://x.com')).toBeNull();
     expect(hostOriginFromLocation('')).toBeNull();
+  });
+});
+
+describe('parseHostToFrame', () => {
+  const wire = (message: unknown) => ({ channel: 'sotto-frame', message });
+
+  test('accepts a theme and nothing else', () => {
+    expect(parseHostToFrame(wire({ type: 'theme', theme: 'dark', extra: 1 }))).toEqual({
+      type: 'theme',
+      theme: 'dark',
+    });
+    for (const bad of [
+      null,
+      wire({ type: 'theme', theme: 'dim' }),
+      wire({ type: 'theme' }),
+      wire({ type: 'resize', height: 10 }),
+      { channel: 'other', message: { type: 'theme', theme: 'light' } },
+    ]) {
+      expect(parseHostToFrame(bad)).toBeNull();
+    }
   });
 });
