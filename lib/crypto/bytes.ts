@@ -67,8 +67,8 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const ENCODE = new Uint8Array(64);
 /** 12 bits -> their two characters, as a little-endian u16 (first character in the low byte). */
 const ENCODE_PAIR = new Uint16Array(4096);
-/** Byte -> sextet, or -1 for a byte outside the alphabet. */
-const DECODE = new Int16Array(256).fill(-1);
+/** ASCII code -> sextet, or -1 for a character outside the alphabet. */
+const DECODE = new Int32Array(128).fill(-1);
 for (let i = 0; i < 64; i++) {
   const c = ALPHABET.charCodeAt(i);
   ENCODE[i] = c;
@@ -88,17 +88,24 @@ export function base64urlLength(n: number): number {
 }
 
 const asciiDecoder = new TextDecoder();
-const asciiEncoder = new TextEncoder();
 
-/** Encodes bytes as unpadded base64url. */
-export function base64urlEncode(bytes: Uint8Array): string {
+/**
+ * Encodes bytes as unpadded base64url, optionally between two ASCII strings, as one flat
+ * string (an envelope is written in one go, never concatenated from pieces that the parser
+ * would then have to copy together again). TypeError for a non-ASCII `before` or `after`.
+ */
+export function base64urlEncode(bytes: Uint8Array, before = '', after = ''): string {
   const n = bytes.length;
   const length = base64urlLength(n);
-  // Whole groups of 3 bytes become two 2-character pairs, written as u16s (the buffer is
-  // rounded up to whole u16s and the string taken from its first `length` bytes).
-  const buffer = new ArrayBuffer(length + (length & 1));
-  const out = new Uint8Array(buffer, 0, length);
-  const pairs = new Uint16Array(buffer);
+  // Whole groups of 3 bytes become two 2-character pairs, written as u16s; `skip` (0 or 1)
+  // puts the pairs at an even offset of the buffer, and the string starts after it.
+  const skip = before.length & 1;
+  const total = before.length + length + after.length;
+  const buffer = new ArrayBuffer(skip + total);
+  const out = new Uint8Array(buffer);
+  let o = skip;
+  o = writeAscii(out, o, before);
+  const pairs = new Uint16Array(buffer, o, (n / 3) << 1);
   const full = n - (n % 3);
   let p = 0;
   let i = 0;
@@ -108,7 +115,7 @@ export function base64urlEncode(bytes: Uint8Array): string {
     pairs[p++] = ENCODE_PAIR[v >>> 12] as number;
     pairs[p++] = ENCODE_PAIR[v & 4095] as number;
   }
-  let o = 2 * p;
+  o += 2 * p;
   const rest = n - i;
   if (rest === 1) {
     const v = bytes[i] as number;
@@ -120,7 +127,18 @@ export function base64urlEncode(bytes: Uint8Array): string {
     out[o++] = ENCODE[(v >>> 4) & 63] as number;
     out[o++] = ENCODE[(v & 15) << 2] as number;
   }
-  return asciiDecoder.decode(out);
+  o = writeAscii(out, o, after);
+  return asciiDecoder.decode(out.subarray(skip, o));
+}
+
+function writeAscii(out: Uint8Array, at: number, text: string): number {
+  let o = at;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c > 127) throw new TypeError('base64urlEncode: expected ASCII around the encoding');
+    out[o++] = c;
+  }
+  return o;
 }
 
 /**
@@ -144,49 +162,54 @@ export function base64urlDecodeAt(
   lead: number,
 ): Uint8Array | null {
   const len = end - start;
-  if (len < 0 || len % 4 === 1) return null;
-  // The characters as bytes. Any character outside ASCII takes 2-3 UTF-8 bytes (a lone
-  // surrogate becomes U+FFFD, 3 bytes), so "all `len` read and exactly `len` written" means
-  // every character was ASCII; the table below rejects ASCII outside the alphabet.
-  const chars = new Uint8Array(len);
-  const { read, written } = asciiEncoder.encodeInto(
-    start === 0 && end === text.length ? text : text.slice(start, end),
-    chars,
-  );
-  if (read !== len || written !== len) return null;
-  const size = Math.floor(len / 4) * 3 + [0, 0, 1, 2][len % 4]!;
+  if (len < 0 || len % 4 === 1 || start < 0 || end > text.length) return null;
+  const size = (len >>> 2) * 3 + [0, 0, 1, 2][len % 4]!;
   const out = new Uint8Array(new ArrayBuffer(lead + size), lead, size);
-  const full = len - (len % 4);
+  const full = start + len - (len % 4);
+  // Characters are read as UTF-16 code units and looked up by their low 7 bits; `high`
+  // collects every unit, so one above 127 (whose low bits may look like a letter) fails the
+  // whole decode, and DECODE marks ASCII outside the alphabet with -1, which `bad` catches.
+  let high = 0;
   let bad = 0;
   let o = 0;
-  let i = 0;
+  let i = start;
   for (; i < full; i += 4) {
-    const a = DECODE[chars[i] as number] as number;
-    const b = DECODE[chars[i + 1] as number] as number;
-    const c = DECODE[chars[i + 2] as number] as number;
-    const d = DECODE[chars[i + 3] as number] as number;
-    bad |= a | b | c | d;
-    const v = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = v >>> 16;
-    out[o++] = (v >>> 8) & 0xff;
-    out[o++] = v & 0xff;
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    high |= c0 | c1 | c2 | c3;
+    const v =
+      ((DECODE[c0 & 127] as number) << 18) |
+      ((DECODE[c1 & 127] as number) << 12) |
+      ((DECODE[c2 & 127] as number) << 6) |
+      (DECODE[c3 & 127] as number);
+    bad |= v;
+    out[o] = v >>> 16;
+    out[o + 1] = v >>> 8;
+    out[o + 2] = v;
+    o += 3;
   }
-  if (bad < 0) return null;
-  const rest = len - i;
-  if (rest === 2) {
-    const a = DECODE[chars[i] as number] as number;
-    const b = DECODE[chars[i + 1] as number] as number;
-    if ((a | b) < 0 || (b & 15) !== 0) return null;
-    out[o++] = (a << 2) | (b >>> 4);
-  } else if (rest === 3) {
-    const a = DECODE[chars[i] as number] as number;
-    const b = DECODE[chars[i + 1] as number] as number;
-    const c = DECODE[chars[i + 2] as number] as number;
-    if ((a | b | c) < 0 || (c & 3) !== 0) return null;
-    const v = (a << 10) | (b << 4) | (c >>> 2);
-    out[o++] = v >>> 8;
-    out[o++] = v & 0xff;
+  const rest = end - i;
+  let tail = 0;
+  if (rest > 0) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = rest === 3 ? text.charCodeAt(i + 2) : 65; // 'A': a zero sextet
+    high |= c0 | c1 | c2;
+    tail =
+      ((DECODE[c0 & 127] as number) << 12) |
+      ((DECODE[c1 & 127] as number) << 6) |
+      (DECODE[c2 & 127] as number);
+    // Canonical only: the bits below the last whole byte must be zero.
+    if (tail < 0 || (rest === 2 ? tail & 0x3ff : tail & 0x3) !== 0) return null;
+    if (rest === 2) out[o] = tail >>> 10;
+    else {
+      out[o] = tail >>> 10;
+      out[o + 1] = tail >>> 2;
+    }
   }
+  if (high > 127 || bad < 0) return null;
   return out;
 }
 

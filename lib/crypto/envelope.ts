@@ -55,7 +55,8 @@ export { looksLikeEnvelope };
 
 /** Writes one envelope line for the given frame bytes. */
 export function encodeFrameText(frame: Uint8Array, note = ''): string {
-  return `${note ? `${note} ` : ''}${MARKER}${base64urlEncode(frame)}${TERMINATOR}`;
+  const text = base64urlEncode(frame, MARKER, TERMINATOR);
+  return note ? `${note} ${text}` : text;
 }
 
 /** Writes a whole-frame envelope line for a payload. */

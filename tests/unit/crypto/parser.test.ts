@@ -46,7 +46,22 @@ describe('base64url', () => {
     expect(base64urlDecode('QR')).toBeNull(); // unused bits set
     expect(base64urlDecode('QUI')).toEqual(Uint8Array.of(0x41, 0x42));
     expect(base64urlDecode('QUJ')).toBeNull();
-    for (const bad of ['Q', 'QQ==', 'QQ=', 'a+b/', 'ab c', 'abé', 'abc\n'])
+    // Non-ASCII units whose low 7 bits are the letter 'A' (Á is 0xC1, Ł 0x141, U+FF41 a
+    // full-width 'a') must not decode as it: their ASCII twins are valid encodings.
+    for (const twin of ['QUJA', 'QA', 'QUA']) expect(base64urlDecode(twin)).not.toBeNull();
+    for (const bad of [
+      'Q',
+      'QQ==',
+      'QQ=',
+      'a+b/',
+      'ab c',
+      'abé',
+      'abc\n',
+      'QUJ\u00c1',
+      'Q\u0141',
+      'QU\uff41',
+      '\ud83d\ude00AA',
+    ])
       expect(base64urlDecode(bad)).toBeNull();
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), (text) => {
