@@ -26,7 +26,7 @@ export const KEM_CIPHERTEXT = 1088;
 export const KEM_SEED = 64; // d || z for ML-KEM.KeyGen_internal
 export const KEM_MSG = 32; // m for ML-KEM.Encaps_internal
 export const KEY = 32; // symmetric keys: root, chain, message, header
-export const NONCE = 24; // XChaCha20-Poly1305 (header); the body uses its first 12 bytes
+export const NONCE = 24; // XSalsa20-Poly1305 (header); the body uses its first 12 bytes
 export const NONCE_ONCE = 12; // ChaCha20-Poly1305 (RFC 8439), body under a one-message key
 export const TAG = 16; // Poly1305
 export const SESSION_ID = 8;
@@ -77,8 +77,9 @@ export const LABEL_IDENTITY_DH = utf8Encode('sotto/v1/identity-dh');
 export const LABEL_PREKEY = utf8Encode('sotto/v1/prekey');
 export const INFO_PQXDH = utf8Encode('sotto/v1/pqxdh');
 export const INFO_RATCHET = utf8Encode('sotto/v1/ratchet');
-/** ChaCha20 nonce of KDF_CK (exactly 12 ASCII bytes). */
-export const NONCE_CHAIN = utf8Encode('sotto/v1/ck.');
+/** HChaCha20 inputs of KDF_CK (exactly 16 ASCII bytes each). */
+export const LABEL_CHAIN_KEY = utf8Encode('sotto/v1/ck/next');
+export const LABEL_MESSAGE_KEY = utf8Encode('sotto/v1/ck/msg.');
 export const LABEL_SAFETY = utf8Encode('sotto/v1/safety-number');
 /** Prefix of the QR payload; upper case so a QR code can use alphanumeric mode. */
 export const SAFETY_QR_PREFIX = 'SOTTO-SAFETY:1:';

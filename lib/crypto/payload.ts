@@ -6,7 +6,7 @@
  *   message  01 03 | session id (8) | nonce (24) | sealed header (56) | body
  *
  * PQXDH header: IKsig (32) | IKdh (32) | IKdh signature (64) | EK (32) | prekey id (4) |
- * ML-KEM-768 ciphertext (1088). Sealed header: XChaCha20-Poly1305 of DHs (32) | PN (4) | N (4).
+ * ML-KEM-768 ciphertext (1088). Sealed header: XSalsa20-Poly1305 (tag first) of DHs (32) | PN (4) | N (4).
  * Body: ChaCha20-Poly1305 ciphertext || tag, at least 16 bytes. ratchetEncrypt writes this
  * layout in place (lib/crypto/ratchet.ts).
  */

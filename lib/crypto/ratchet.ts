@@ -9,18 +9,20 @@
  *
  *   KDF_RK_HE(rk, dh) = HKDF-SHA-256(ikm = dh, salt = rk, info = "sotto/v1/ratchet", 96)
  *                       -> root key (32) | chain key (32) | next header key (32)
- *   KDF_CK(ck)        = ChaCha20 block(key = ck, nonce = "sotto/v1/ck.", counter 0)
- *                       -> next chain key (32) | message key (32)
+ *   KDF_CK(ck)        = HChaCha20(ck, "sotto/v1/ck/next") -> next chain key (32)
+ *                       HChaCha20(ck, "sotto/v1/ck/msg.") -> message key (32)
  *   header            = DHs (32) | PN (u32 BE) | N (u32 BE), sealed with the header key
- *   sealed header     = XChaCha20-Poly1305(HK, nonce, header, ad = payload prefix)
+ *   sealed header     = XSalsa20-Poly1305(HK, nonce, header)  (secretbox: tag | ciphertext)
  *   body              = ChaCha20-Poly1305(MK, nonce[0:12], plaintext,
  *                                         ad = AD | prefix | nonce | sealed header | caller ad)
  *
  * The 24-byte nonce is random per message; the header uses all of it (the header key seals
- * a whole chain of messages, so it gets XChaCha's 192-bit random nonces), the body its
- * first 12 bytes (a message key seals one message). A message key is used for exactly one
- * message (derived, used, dropped); the random nonce also protects against a vault that
- * restores an older state and encrypts again.
+ * a whole chain of messages, so it gets 192-bit random nonces), the body its first 12 bytes
+ * (a message key seals one message). A message key is used for exactly one message
+ * (derived, used, dropped); the random nonce also protects against a vault that restores an
+ * older state and encrypts again. As in Signal's HENCRYPT, the header is sealed without
+ * associated data: the body's associated data binds the prefix, nonce and sealed header, so
+ * a message is accepted only with exactly the header its sender wrote.
  *
  * Receiving tries the expected next message of the current receiving chain first, by its
  * body alone (see {@link decryptWire}); everything else goes through the header.
@@ -52,9 +54,9 @@ import {
   dh,
   hkdfSha256,
   kdfChain,
-  open,
+  openBox,
   openOnce,
-  seal,
+  sealBox,
   sealOnce,
   x25519KeyPair,
 } from './primitives';
@@ -206,8 +208,7 @@ export function ratchetEncrypt(
   header.set(state.dhsPublic);
   writeU32be(header, X25519_KEY, state.pn);
   writeU32be(header, X25519_KEY + 4, state.ns);
-  const prefix = frame.subarray(1, nonceAt);
-  seal(state.hks, nonce, header, prefix, frame.subarray(headerAt, bodyAt));
+  frame.set(sealBox(state.hks, nonce, header), headerAt);
   const ad = concatBytes(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
   sealOnce(messageKey, nonce.subarray(0, NONCE_ONCE), plaintext, ad, frame.subarray(bodyAt));
   return {
@@ -245,7 +246,7 @@ interface Header {
 }
 
 function openHeader(hk: Uint8Array, wire: RatchetWire): Header | null {
-  const plain = open(hk, wire.nonce, wire.sealedHeader, wire.prefix);
+  const plain = openBox(hk, wire.nonce, wire.sealedHeader);
   if (!plain || plain.length !== HEADER_PLAIN) return null;
   return {
     dh: plain.slice(0, X25519_KEY),

@@ -5,7 +5,7 @@
  * implementation produces. They are regression and interoperability vectors: another
  * implementation fed the same inputs (in the same draw order) must produce the same bytes.
  * tests/unit/crypto/vectors.test.ts checks them, and cross-checks the X25519, Ed25519,
- * HKDF and ChaCha20 (KDF_CK) steps against Node's independent implementations.
+ * HKDF and HChaCha20 (KDF_CK) steps against Node's independent implementations.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

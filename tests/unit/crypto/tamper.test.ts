@@ -10,7 +10,8 @@ import {
   type SessionState,
 } from '../../../lib/crypto';
 import { unwrapPayload, wrapPayload } from '../../../lib/crypto/envelope';
-import { codeOf, connect, must, NOW, party, receive, send } from './helpers';
+import { sealBox } from '../../../lib/crypto/primitives';
+import { codeOf, connect, dec, must, NOW, party, receive, send } from './helpers';
 import { Problems, rejectionProblem } from './hygiene';
 
 const utf8 = new TextEncoder();
@@ -192,6 +193,50 @@ describe('cross-conversation and reflection', () => {
     const m = send(p.a, 'to bob', p.alice.rng);
     expect(codeOf(ratchetDecrypt(m.state, m.envelope))).toBe('BAD_MAC');
     expect(codeOf(ratchetDecrypt(p.b, p.init))).toBe('BAD_MAC');
+  });
+});
+
+describe('headers bound to their message', () => {
+  // Payload of a message: 01 03 | session id (8) | nonce (24) | sealed header (56) | body.
+  const NONCE_AT = 10;
+  const HEADER_AT = NONCE_AT + 24;
+  const BODY_AT = HEADER_AT + 56;
+
+  it('refuses a genuine nonce and sealed header grafted onto another message of the chain', () => {
+    const p = connect();
+    const m1 = send(p.a, 'one', p.alice.rng);
+    const m2 = send(m1.state, 'two', p.alice.rng);
+    const donor = payloadOf(m2.envelope);
+    const target = payloadOf(m1.envelope);
+    // m2's header opens under the chain's header key (the receiver takes the slow path: the
+    // body is not the next message's), but it does not belong to m1's body.
+    const grafted = target.slice();
+    grafted.set(donor.subarray(NONCE_AT, BODY_AT), NONCE_AT);
+    expect(codeOf(ratchetDecrypt(p.b, wrapPayload(grafted)))).toBe('BAD_MAC');
+    // m2's body behind m1's nonce and header, once m1 was received: the body fails as the next
+    // message, and the header names message 0, whose key is spent.
+    const [b1] = receive(p.b, m1.envelope, p.bob.rng);
+    const swapped = donor.slice();
+    swapped.set(target.subarray(NONCE_AT, BODY_AT), NONCE_AT);
+    expect(codeOf(ratchetDecrypt(b1, wrapPayload(swapped)))).toBe('REPLAY');
+    expect(dec(must(ratchetDecrypt(b1, m2.envelope)).plaintext)).toBe('two');
+    // A sealed header alone, under another message's nonce, does not open at all.
+    const headerOnly = target.slice();
+    headerOnly.set(donor.subarray(HEADER_AT, BODY_AT), HEADER_AT);
+    expect(codeOf(ratchetDecrypt(p.b, wrapPayload(headerOnly)))).toBe('BAD_MAC');
+    // m2's header re-sealed under the chain's own header key (what only a peer could do),
+    // same nonce, claiming message 5, at a receiver whose next message is m2: it opens, but
+    // the body's associated data covers the sealed header, so neither the next-message key
+    // (the body-first path) nor message 5's key accepts m2's body.
+    const header = new Uint8Array(40);
+    header.set(p.a.dhsPublic);
+    header[39] = 5;
+    const resealed = donor.slice();
+    resealed.set(sealBox(p.a.hks!, donor.subarray(NONCE_AT, HEADER_AT), header), HEADER_AT);
+    expect(codeOf(ratchetDecrypt(b1, wrapPayload(resealed)))).toBe('BAD_MAC');
+    // Untouched, both still decrypt: the failures above come from the grafts.
+    const [b2] = receive(p.b, m2.envelope, p.bob.rng);
+    receive(b2, m1.envelope, p.bob.rng);
   });
 });
 

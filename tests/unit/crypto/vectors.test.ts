@@ -1,6 +1,6 @@
 /**
  * Test vectors (tests/vectors/sotto-v1.json): the protocol run from fixed inputs must give
- * exactly the recorded bytes. X25519, Ed25519, HKDF, ChaCha20, SHA-256/512 steps and the
+ * exactly the recorded bytes. X25519, Ed25519, HKDF, HChaCha20, SHA-256/512 steps and the
  * safety number are also recomputed with Node's crypto module — an implementation
  * independent of noble and of lib/crypto.
  */
@@ -36,7 +36,7 @@ import {
   utf8Encode,
 } from '../../../lib/crypto';
 import { unwrapPayload } from '../../../lib/crypto/envelope';
-import { kdfChain } from '../../../lib/crypto/primitives';
+import { hchacha20, kdfChain } from '../../../lib/crypto/primitives';
 import { kdfRoot } from '../../../lib/crypto/ratchet';
 import { scripted } from '../../vectors/scripted';
 import vectors from '../../vectors/sotto-v1.json';
@@ -75,6 +75,23 @@ const nodeDh = (secret: string, pub: string): string =>
   diffieHellman({ privateKey: x25519Private(secret), publicKey: x25519Public(pub) }).toString(
     'hex',
   );
+
+/**
+ * HChaCha20 from one ChaCha20 block of Node's OpenSSL: its 16-byte IV is exactly HChaCha's
+ * input (counter word, then nonce), and HChaCha20 is the block's words 0-3 and 12-15 before
+ * ChaCha's final addition of the input state (draft-irtf-cfrg-xchacha §2.2).
+ */
+function nodeHChaCha20(key: Uint8Array, input: Uint8Array): string {
+  const block = createCipheriv('chacha20', buf(key), buf(input)).update(Buffer.alloc(64));
+  const sigma = Buffer.from('expand 32-byte k');
+  const out = Buffer.alloc(32);
+  for (let w = 0; w < 4; w++) {
+    out.writeUInt32LE((block.readUInt32LE(4 * w) - sigma.readUInt32LE(4 * w)) >>> 0, 4 * w);
+    const inputWord = buf(input).readUInt32LE(4 * w);
+    out.writeUInt32LE((block.readUInt32LE(48 + 4 * w) - inputWord) >>> 0, 16 + 4 * w);
+  }
+  return out.toString('hex');
+}
 
 function replay() {
   const alice = createIdentity(scripted([R.aliceSigningSeed, R.aliceDhSecret]));
@@ -170,16 +187,23 @@ describe('test vectors', () => {
     );
   });
 
+  it('HChaCha20 gives the draft-irtf-cfrg-xchacha §2.2.1 test vector', () => {
+    const key = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+    const input = hex('000000090000004a0000000031415927');
+    expect(toHex(hchacha20(key, input))).toBe(
+      '82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc',
+    );
+    expect(nodeHChaCha20(key, input)).toBe(toHex(hchacha20(key, input)));
+  });
+
   it('KDF_CK and KDF_RK agree with Node’s ChaCha20 and HKDF', () => {
     const { chain, root } = vectors.kdf;
     const step = kdfChain(hex(chain.ck));
     expect(toHex(step.messageKey)).toBe(chain.messageKey);
     expect(toHex(step.chainKey)).toBe(chain.nextChainKey);
-    // OpenSSL's chacha20 IV: block counter (u32 little-endian) | 12-byte nonce.
-    const iv = Buffer.concat([Buffer.alloc(4), Buffer.from('sotto/v1/ck.')]);
-    const block = createCipheriv('chacha20', buf(chain.ck), iv).update(Buffer.alloc(64));
-    expect(block.subarray(0, 32).toString('hex')).toBe(chain.nextChainKey);
-    expect(block.subarray(32).toString('hex')).toBe(chain.messageKey);
+    const ck = hex(chain.ck);
+    expect(nodeHChaCha20(ck, utf8Encode('sotto/v1/ck/next'))).toBe(chain.nextChainKey);
+    expect(nodeHChaCha20(ck, utf8Encode('sotto/v1/ck/msg.'))).toBe(chain.messageKey);
     const r = kdfRoot(hex(root.rk), hex(root.dh));
     expect(toHex(r.rk) + toHex(r.ck) + toHex(r.nhk)).toBe(
       root.rootKey + root.chainKey + root.nextHeaderKey,
