@@ -1,18 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
 import type { ContactView } from '@/lib/rpc/protocol';
+import ErrorText from './ErrorText';
+import SafetyNumber from './SafetyNumber';
 
 export interface ContactCardProps {
   handle: string;
 }
 
-/** Groups of five digits, as Signal shows safety numbers: easier to read aloud and compare. */
-function formatSafetyNumber(digits: string): string {
-  return (digits.match(/\d{1,5}/g) ?? []).join(' ');
+/** Whether a contact is verified, unverified or has a key change waiting for approval. */
+export function contactState(contact: ContactView): 'verified' | 'unverified' | 'key-changed' {
+  return contact.keyChanged ? 'key-changed' : contact.verified ? 'verified' : 'unverified';
 }
 
-/** A contact's key, safety number and verification, with the controls to change it. */
+/** The popup's view of the current conversation's contact: safety number and verification. */
 export default function ContactCard({ handle }: ContactCardProps) {
   const [contact, setContact] = useState<ContactView | null | 'loading'>('loading');
   const [error, setError] = useState<RpcError | null>(null);
@@ -30,20 +33,19 @@ export default function ContactCard({ handle }: ContactCardProps) {
 
   const act = async (work: () => ReturnType<typeof callVault>) => {
     const result = await work();
-    if (!result.ok) setError(result.error);
+    setError(result.ok ? null : result.error);
     await load();
   };
 
-  if (contact === 'loading') return <p class="status">Loading @{handle}…</p>;
+  if (contact === 'loading') return <p class="status">{t('contactLoading', handle)}</p>;
   if (contact === null) {
     return (
       <p class="status" data-sotto="contact" data-sotto-state="none">
-        No encrypted conversation with @{handle} yet. Open the lock in the message box to invite
-        them.
+        {t('contactNone', handle)}
       </p>
     );
   }
-  const state = contact.keyChanged ? 'key-changed' : contact.verified ? 'verified' : 'unverified';
+  const state = contactState(contact);
   return (
     <section
       class="contact"
@@ -54,22 +56,12 @@ export default function ContactCard({ handle }: ContactCardProps) {
       <h2 id="contact-heading">@{contact.handle}</h2>
       {contact.keyChanged ? (
         <p class="status error" role="alert">
-          @{contact.handle}'s key changed. Compare safety numbers again before you trust new
-          messages.
+          {t('contactKeyChangedWarning', contact.handle)}
         </p>
       ) : null}
-      <p class="status">
-        {contact.verified
-          ? '✓ Verified'
-          : 'Not verified yet: compare this number with theirs, in person or on a call.'}
-      </p>
-      <p class="status" id="safety-number-label">
-        Safety number
-      </p>
-      <p class="fingerprint" data-sotto="safety-number" aria-describedby="safety-number-label">
-        {formatSafetyNumber(contact.safetyNumber)}
-      </p>
-      <div class="row">
+      <p class="status">{contact.verified ? t('contactVerified') : t('contactNotVerifiedHint')}</p>
+      <SafetyNumber handle={contact.handle} digits={contact.safetyNumber} />
+      <div class="row start">
         {contact.keyChanged ? (
           <button
             type="button"
@@ -78,7 +70,7 @@ export default function ContactCard({ handle }: ContactCardProps) {
               void act(() => callVault('contact.approveKeyChange', { handle: contact.handle }))
             }
           >
-            Approve new key
+            {t('contactApproveKey')}
           </button>
         ) : (
           <button
@@ -93,15 +85,11 @@ export default function ContactCard({ handle }: ContactCardProps) {
               )
             }
           >
-            {contact.verified ? 'Mark as not verified' : 'Mark verified'}
+            {contact.verified ? t('contactUnverify') : t('contactMarkVerified')}
           </button>
         )}
       </div>
-      {error ? (
-        <p class="status error" role="alert">
-          {error.message}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { t } from '@/lib/i18n';
 import type { VaultStatus } from '@/lib/rpc/protocol';
 import type { VaultState } from './useVault';
 
@@ -5,12 +6,12 @@ export interface VaultStatusLineProps {
   status: VaultState<VaultStatus>;
 }
 
-/** One line saying whether the vault answered, for every extension surface. */
+/** One line saying whether the vault answered and whether it is locked, for every page. */
 export default function VaultStatusLine({ status }: VaultStatusLineProps) {
   if (status.phase === 'loading') {
     return (
       <p class="status" data-sotto="vault-status" data-sotto-state="loading" aria-live="polite">
-        Connecting to Sotto…
+        {t('statusConnecting')}
       </p>
     );
   }
@@ -21,6 +22,7 @@ export default function VaultStatusLine({ status }: VaultStatusLineProps) {
       </p>
     );
   }
+  const locked = status.value.state === 'locked';
   return (
     <p
       class="status"
@@ -28,7 +30,10 @@ export default function VaultStatusLine({ status }: VaultStatusLineProps) {
       data-sotto-state={status.value.state}
       aria-live="polite"
     >
-      Sotto {status.value.version} is running.
+      <span class={locked ? 'badge locked' : 'badge unlocked'}>
+        {locked ? t('statusLockedBadge') : t('statusUnlockedBadge')}
+      </span>{' '}
+      {t('statusRunning', status.value.version)}
     </p>
   );
 }

@@ -31,3 +31,24 @@ export function useVaultRequest<K extends RequestType>(
   }, [type]);
   return state;
 }
+
+/** Like `useVaultRequest`, with a `reload` for pages whose actions change the answer. */
+export function useVaultQuery<K extends RequestType>(
+  type: K,
+  input: RequestInput<K>,
+): [VaultState<RequestOutput<K>>, () => Promise<void>] {
+  const [state, setState] = useState<VaultState<RequestOutput<K>>>({ phase: 'loading' });
+  const reload = async () => {
+    const result = await callVault(type, input);
+    setState(
+      result.ok
+        ? { phase: 'ready', value: result.value }
+        : { phase: 'failed', error: result.error },
+    );
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: asked once per mount; reload after.
+  useEffect(() => {
+    void reload();
+  }, [type]);
+  return [state, reload];
+}

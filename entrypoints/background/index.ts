@@ -24,5 +24,10 @@ export default defineBackground({
     // Registered synchronously, so a message that woke the worker is not missed. The
     // polyfill lets a listener return a promise in Chrome as in Firefox.
     browser.runtime.onMessage.addListener(listener);
+    // A first install opens the welcome page (what Sotto protects, key, passphrase, backup).
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason !== 'install') return;
+      void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
+    });
   },
 });

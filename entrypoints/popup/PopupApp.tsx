@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import ContactCard from '@/components/ContactCard';
+import UnlockForm from '@/components/UnlockForm';
 import type { VaultState } from '@/components/useVault';
 import VaultStatusLine from '@/components/VaultStatusLine';
+import { t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
-import type { RpcError } from '@/lib/rpc/errors';
 import {
   RPC_VERSION,
   type TabRequest,
@@ -12,6 +13,7 @@ import {
   type VaultStatus,
 } from '@/lib/rpc/protocol';
 import { HOST_MATCHES } from '@/lib/sites/hosts';
+import CallActions from './CallActions';
 
 /**
  * The person in the X conversation the user was just looking at: the most recently used X tab
@@ -36,7 +38,13 @@ async function currentPartner(): Promise<string | null> {
   }
 }
 
-/** The toolbar popup: Sotto's state at a glance, unlock, and your key's fingerprint. */
+/** Opens one of Sotto's own pages in a tab and closes the popup. */
+async function openPage(path: '/contacts.html' | '/options.html'): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL(path) });
+  window.close();
+}
+
+/** The toolbar popup: Sotto's state at a glance, unlock, your key, the current contact. */
 export default function PopupApp() {
   const [status, setStatus] = useState<VaultState<VaultStatus>>({ phase: 'loading' });
   const [fingerprint, setFingerprint] = useState<string | null>(null);
@@ -55,6 +63,7 @@ export default function PopupApp() {
       setPartner(await currentPartner());
     } else {
       setFingerprint(null);
+      setPartner(null);
     }
   };
 
@@ -66,84 +75,55 @@ export default function PopupApp() {
   const locked = status.phase === 'ready' && status.value.state === 'locked';
   return (
     <main class="popup">
-      <h1>{browser.i18n.getMessage('extName') || 'Sotto'}</h1>
+      <h1>{t('popupTitle')}</h1>
       <VaultStatusLine status={status} />
-      {locked ? <UnlockForm onUnlocked={refresh} /> : null}
+      {locked ? <UnlockForm onUnlocked={refresh} autoFocus /> : null}
       {fingerprint ? (
         <section aria-labelledby="fingerprint-heading">
-          <h2 id="fingerprint-heading">Your key</h2>
+          <h2 id="fingerprint-heading">{t('yourKeyHeading')}</h2>
           <p class="fingerprint" data-sotto="fingerprint">
             {fingerprint}
           </p>
         </section>
       ) : null}
       {partner ? <ContactCard handle={partner} /> : null}
-      <div class="row">
+      {partner ? <CallActions handle={partner} /> : null}
+      {status.phase === 'ready' && !locked && !partner ? (
+        <p class="status" data-sotto="no-conversation">
+          {t('popupNoConversation')}
+        </p>
+      ) : null}
+      <nav class="row start" aria-label={t('popupActionsLabel')}>
         {status.phase === 'ready' && status.value.hasPassphrase && !locked ? (
           <button
             type="button"
+            class="secondary"
             data-sotto="lock"
             onClick={async () => {
               await callVault('vault.lock', {});
               await refresh();
             }}
           >
-            Lock
+            {t('lockButton')}
           </button>
         ) : null}
-        <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
-          Settings
+        <button
+          type="button"
+          class="secondary"
+          data-sotto="open-contacts"
+          onClick={() => void openPage('/contacts.html')}
+        >
+          {t('contactsButton')}
         </button>
-      </div>
+        <button
+          type="button"
+          class="secondary"
+          data-sotto="open-options"
+          onClick={() => void openPage('/options.html')}
+        >
+          {t('settingsButton')}
+        </button>
+      </nav>
     </main>
-  );
-}
-
-interface UnlockFormProps {
-  onUnlocked: () => Promise<void>;
-}
-
-/** Passphrase entry; a wrong passphrase says so and changes nothing. */
-function UnlockForm({ onUnlocked }: UnlockFormProps) {
-  const [passphrase, setPassphrase] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<RpcError | null>(null);
-  return (
-    <form
-      data-sotto="unlock-form"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        setBusy(true);
-        const result = await callVault('vault.unlock', { passphrase });
-        setBusy(false);
-        if (result.ok) {
-          setPassphrase('');
-          setError(null);
-          await onUnlocked();
-        } else {
-          setError(result.error);
-        }
-      }}
-    >
-      <label for="passphrase">Passphrase</label>
-      <input
-        id="passphrase"
-        type="password"
-        autocomplete="current-password"
-        data-sotto="passphrase"
-        value={passphrase}
-        onInput={(event) => setPassphrase(event.currentTarget.value)}
-        // biome-ignore lint/a11y/noAutofocus: the popup opens to unlock; focus belongs here.
-        autoFocus
-      />
-      <button type="submit" data-sotto="unlock" disabled={busy || passphrase === ''}>
-        {busy ? 'Unlocking…' : 'Unlock'}
-      </button>
-      {error ? (
-        <p class="status error" role="alert" data-sotto="unlock-error">
-          {error.message}
-        </p>
-      ) : null}
-    </form>
   );
 }
