@@ -33,7 +33,10 @@ export default defineConfig({
     default_locale: 'en',
     // storage: only for storage.session, which keeps an unlocked vault key in memory across
     // Chrome's worker restarts (never readable by content scripts).
-    permissions: ['storage'],
+    // notifications: an incoming call rings with a system notification beside its window.
+    // offscreen (Chrome only): the presence listener for incoming calls needs WebRTC, which
+    // an MV3 service worker lacks; Firefox's MV2 background page has it.
+    permissions: ['storage', 'notifications', ...(browser === 'firefox' ? [] : ['offscreen'])],
     host_permissions: HOST_MATCHES,
     web_accessible_resources: [
       {

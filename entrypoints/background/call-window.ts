@@ -1,6 +1,10 @@
 import { browser } from 'wxt/browser';
+import type { IncomingRing } from '@/lib/vault/calls';
 
 export type CallMedia = 'audio' | 'video';
+
+const WINDOW = { type: 'popup' as const, width: 480, height: 640 };
+const CALL_PAGE = '/call.html';
 
 /**
  * Opens the call window for an outgoing call to `handle`. The single entry point for placing
@@ -14,10 +18,63 @@ export async function openCallWindow(request: { handle: string; media: CallMedia
     media: request.media,
   });
   await browser.windows.create({
-    type: 'popup',
-    // @ts-expect-error until entrypoints/call/ exists (then this line must go: tsc says so)
-    url: browser.runtime.getURL(`/call.html?${params}`),
-    width: 480,
-    height: 640,
+    ...WINDOW,
+    url: browser.runtime.getURL(`${CALL_PAGE}?${params}`),
   });
+}
+
+const WINDOW_KEY = (callId: string) => `sotto.ringWindow.${callId}`;
+
+/** Rings: a system notification and the ringing window (which answers or declines). */
+export async function openRingingWindow(ring: IncomingRing): Promise<void> {
+  const params = new URLSearchParams({ role: 'callee', callId: ring.callId });
+  const created = await browser.windows.create({
+    ...WINDOW,
+    focused: true,
+    url: browser.runtime.getURL(`${CALL_PAGE}?${params}`),
+  });
+  await browser.storage.session.set({ [WINDOW_KEY(ring.callId)]: created?.id });
+  await browser.notifications
+    .create(ring.callId, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title: ring.media === 'video' ? 'Incoming video call' : 'Incoming voice call',
+      message: `@${ring.handle} is calling you on Sotto`,
+      requireInteraction: true,
+    })
+    // A notification is a courtesy: the ringing window is what rings.
+    .catch(() => {});
+}
+
+/** Clicking the notification brings the ringing window forward. */
+export function focusCallOnNotificationClick(): void {
+  browser.notifications?.onClicked.addListener(async (callId) => {
+    const windowId = (await browser.storage.session.get(WINDOW_KEY(callId)))[WINDOW_KEY(callId)];
+    if (typeof windowId === 'number') {
+      await browser.windows.update(windowId, { focused: true }).catch(() => {});
+    }
+  });
+}
+
+/** Call windows register while their call is live (placing, ringing or connected). */
+export const CALL_PORT = 'sotto-call';
+const liveCalls = new Set<unknown>();
+
+/** Counts live call windows by their open ports; a closed window's port goes with it. */
+export function trackCallWindows(): void {
+  const page = browser.runtime.getURL(CALL_PAGE);
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== CALL_PORT) return;
+    if (port.sender?.id !== browser.runtime.id || !port.sender.url?.startsWith(page)) {
+      port.disconnect();
+      return;
+    }
+    liveCalls.add(port);
+    port.onDisconnect.addListener(() => liveCalls.delete(port));
+  });
+}
+
+/** Whether a call is live in this browser: then a ring gets "busy". */
+export function callInProgress(): boolean {
+  return liveCalls.size > 0;
 }

@@ -13,6 +13,7 @@ import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
 import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 import { type Vault, VaultError } from '@/lib/vault';
 import { openCallWindow } from './call-window';
+import { type CallHandlerDeps, createCallHandlers } from './calls';
 import { forgetUnlockedKey, rememberUnlockedKey } from './key-cache';
 import { sendThroughTab } from './tab-sender';
 
@@ -35,7 +36,10 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The vault's answers to every RPC request; `vault` resolves once IndexedDB is open. */
-export function createHandlers(vaultReady: Promise<Vault>): Handlers {
+export function createHandlers(
+  vaultReady: Promise<Vault>,
+  calls: Pick<CallHandlerDeps, 'presenceStatus'>,
+): Handlers {
   const version = browser.runtime.getManifest().version;
   const use = async <T>(work: (vault: Vault) => Promise<T>): Promise<T> => {
     const vault = await vaultReady;
@@ -184,6 +188,17 @@ export function createHandlers(vaultReady: Promise<Vault>): Handlers {
         await vault.reset();
         return {};
       }),
+    ...createCallHandlers({
+      use,
+      settings: () =>
+        use(async (vault) =>
+          effectiveSettings(
+            BUILD_CALL_DEFAULTS,
+            readStoredSettings(await vault.readSetting(SETTINGS_RECORD_NAME)),
+          ),
+        ),
+      presenceStatus: calls.presenceStatus,
+    }),
     'settings.get': () =>
       use(async (vault) =>
         effectiveSettings(

@@ -1,8 +1,10 @@
 import { browser } from 'wxt/browser';
 import { createRouter } from '@/lib/rpc/router';
 import { openVault } from '@/lib/vault';
+import { focusCallOnNotificationClick, trackCallWindows } from './call-window';
 import { createHandlers } from './handlers';
 import { restoreUnlockedKey } from './key-cache';
+import { type PresenceHost, startPresenceHost } from './presence';
 
 /**
  * The vault's home: the only context that holds keys. Chrome stops this service worker when
@@ -17,13 +19,25 @@ export default defineBackground({
       await restoreUnlockedKey(opened);
       return opened;
     });
-    const { listener } = createRouter(createHandlers(vault), {
+    let presence: PresenceHost | undefined;
+    const handlers = createHandlers(vault, {
+      presenceStatus: async () => presence?.status() ?? { state: 'starting', detail: null },
+    });
+    const { listener } = createRouter(handlers, {
       id: browser.runtime.id,
       baseUrl: browser.runtime.getURL('/'),
     });
     // Registered synchronously, so a message that woke the worker is not missed. The
     // polyfill lets a listener return a promise in Chrome as in Firefox.
     browser.runtime.onMessage.addListener(listener);
+    // Incoming calls: the presence listener calls the same handlers a page would.
+    const self = { caller: 'page', tabId: undefined, frameId: undefined, url: '' } as const;
+    presence = startPresenceHost({
+      config: async () => handlers['presence.config']({}, self),
+      ring: async (ring) => (await handlers['call.ring']({ ring }, self)).answer,
+    });
+    focusCallOnNotificationClick();
+    trackCallWindows();
     // A first install opens the welcome page (what Sotto protects, key, passphrase, backup).
     browser.runtime.onInstalled.addListener(({ reason }) => {
       if (reason !== 'install') return;

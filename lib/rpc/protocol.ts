@@ -7,7 +7,9 @@
  * - `page`: an extension page (popup, options, compose/reader frames, call window).
  */
 
+import type { DtlsFingerprint } from '../calls/sdp';
 import type { SettingsChange, SettingsView } from '../config/settings';
+import type { CallLogEntry, CallTicket, IncomingRing } from '../vault/calls';
 import type {
   CallTarget,
   ComposeTarget,
@@ -142,6 +144,53 @@ export interface VaultRequests {
   'settings.get': { callers: 'page'; input: Empty; output: SettingsView };
   /** Change settings (`null` = back to the build default); answers the new effective ones. */
   'settings.set': { callers: 'page'; input: SettingsChange; output: SettingsView };
+
+  // ── calls: the call window, the presence listener, the popup (lib/calls, docs/PROTOCOL.md)
+  /** The call window placing a call: a signed ring for `handle`, to be answered at `peerId`. */
+  'call.prepare': {
+    callers: 'page';
+    input: { handle: string; media: CallMedia; peerId: string };
+    output: CallTicket;
+  };
+  /** The call window: our identity's signature over the call's DTLS fingerprints. */
+  'call.bind': {
+    callers: 'page';
+    input: { callId: string; own: DtlsFingerprint; peer: DtlsFingerprint };
+    output: { signature: string };
+  };
+  /**
+   * The presence listener received a ring. Verified against pinned keys; `refused` (stranger,
+   * bad signature, stale, replay) is counted and must not be answered to the caller.
+   */
+  'call.ring': { callers: 'page'; input: { ring: string }; output: { answer: RingAnswer } };
+  /** The ringing window: the verified ring it was opened for (null once it is gone). */
+  'call.incoming': { callers: 'page'; input: { callId: string }; output: IncomingRing | null };
+  /** A call window reports how its call went (the call log). */
+  'call.record': { callers: 'page'; input: CallLogEntry; output: Empty };
+  /** Recent calls, newest first. */
+  'calls.log': { callers: 'page'; input: { limit: number }; output: CallLogEntry[] };
+  /** The presence listener: where to listen, and through which servers. */
+  'presence.config': { callers: 'page'; input: Empty; output: PresenceConfig };
+  /** Whether incoming calls can reach this browser now, and how many rings were dropped. */
+  'presence.status': { callers: 'page'; input: Empty; output: PresenceStatus };
+}
+
+/** What a presence listener tells a caller after a ring. */
+export type RingAnswer = 'ringing' | 'busy' | 'unavailable' | 'refused';
+
+export interface PresenceConfig {
+  /** This installation's presence address (a random PeerJS id). */
+  address: string;
+  signalingUrl: string;
+  iceServers: SettingsView['iceServers'];
+}
+
+export interface PresenceStatus {
+  state: 'starting' | 'connecting' | 'connected' | 'offline' | 'locked';
+  /** A sentence for the popup when not connected. */
+  detail: string | null;
+  /** Rings dropped since the browser started: strangers, bad signatures, stale, replays. */
+  droppedRings: number;
 }
 
 export type RequestType = keyof VaultRequests;
@@ -179,6 +228,14 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   'backup.import': ['page'],
   'settings.get': ['page'],
   'settings.set': ['page'],
+  'call.prepare': ['page'],
+  'call.bind': ['page'],
+  'call.ring': ['page'],
+  'call.incoming': ['page'],
+  'call.record': ['page'],
+  'calls.log': ['page'],
+  'presence.config': ['page'],
+  'presence.status': ['page'],
 };
 
 /** The wire shape of a request. */

@@ -42,6 +42,22 @@ function shape<K extends RequestType>(fields: Record<string, Check>): Guard<K> {
 
 const conversation = { conversationId: isId, partner: isHandleString };
 
+// Calls: ids are lib/calls' random hex; fingerprints as lib/calls/sdp.ts normalises them.
+const isHex32: Check = (value) => typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
+const isMedia = oneOf('audio', 'video');
+const isTime: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
+const isFingerprint: Check = (value) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { algorithm, value: hex, ...rest } = value as Record<string, unknown>;
+  return (
+    Object.keys(rest).length === 0 &&
+    typeof algorithm === 'string' &&
+    /^[a-z0-9-]{1,16}$/.test(algorithm) &&
+    typeof hex === 'string' &&
+    /^[0-9A-F]{2}(?::[0-9A-F]{2}){15,63}$/.test(hex)
+  );
+};
+
 /**
  * A settings change: some of its known fields, each of the right kind. The values themselves
  * are checked by lib/config/settings, which can say what is wrong with them.
@@ -101,4 +117,22 @@ export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
   'backup.import': shape({ file: isString(MAX_BACKUP_BASE64_LENGTH), recoveryKey: isString(200) }),
   'settings.get': shape({}),
   'settings.set': settingsChange,
+  'call.prepare': shape({ handle: isHandleString, media: isMedia, peerId: isHex32 }),
+  'call.bind': shape({ callId: isHex32, own: isFingerprint, peer: isFingerprint }),
+  'call.ring': shape({ ring: isString(400) }),
+  'call.incoming': shape({ callId: isHex32 }),
+  'call.record': shape({
+    id: isHex32,
+    handle: isHandleString,
+    direction: oneOf('in', 'out'),
+    media: isMedia,
+    startedAt: isTime,
+    endedAt: (value) => value === null || isTime(value),
+    outcome: oneOf('answered', 'missed', 'declined', 'failed', 'sas-mismatch'),
+  }),
+  'calls.log': shape({
+    limit: (value) => Number.isInteger(value) && (value as number) > 0 && (value as number) <= 200,
+  }),
+  'presence.config': shape({}),
+  'presence.status': shape({}),
 };

@@ -32,7 +32,8 @@ describe('Chrome MV3 manifest', () => {
   test('minimal permissions and host access to X only', () => {
     const m = manifests.chrome;
     expect(m.manifest_version).toBe(3);
-    expect(m.permissions).toEqual(['storage']);
+    // notifications: incoming calls ring; offscreen: the presence listener (README).
+    expect(m.permissions).toEqual(['storage', 'notifications', 'offscreen']);
     expect(m.host_permissions).toEqual(HOSTS);
     const scripts = m.content_scripts as { matches: string[] }[];
     expect(scripts.flatMap((script) => script.matches).sort()).toEqual([...HOSTS].sort());
@@ -66,7 +67,7 @@ describe('Firefox MV2 manifest', () => {
     expect(m.browser_specific_settings).toMatchObject({
       gecko: { id: 'sotto@sotto-messenger.org' },
     });
-    expect(m.permissions).toEqual(['storage', ...HOSTS]);
+    expect(m.permissions).toEqual(['storage', 'notifications', ...HOSTS]);
     expect(m.web_accessible_resources).toEqual(['compose.html', 'reader.html']);
   });
 });

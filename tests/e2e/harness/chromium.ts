@@ -101,6 +101,12 @@ export async function launchChromium(
     async newPage() {
       return wrapPage(await context.newPage());
     },
+    async pagesAt(prefix) {
+      return context
+        .pages()
+        .filter((page) => page.url().startsWith(prefix))
+        .map(wrapPage);
+    },
     async pageUrls() {
       // From the browser's target list: a page that failed to load still shows what was asked
       // for there, where Playwright reports Chromium's error page instead.

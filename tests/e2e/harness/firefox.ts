@@ -104,6 +104,14 @@ export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSes
     async newPage() {
       return wrapPage(await browser.newPage());
     },
+    async pagesAt(prefix) {
+      const found: TestPage[] = [];
+      for (const page of await browser.pages()) {
+        const url = await page.evaluate(() => location.href).catch(() => page.url());
+        if (url.startsWith(prefix)) found.push(wrapPage(page));
+      }
+      return found;
+    },
     async pageUrls() {
       // Puppeteer reports moz-extension pages as about:blank; the page itself knows better.
       const pages = await browser.pages();

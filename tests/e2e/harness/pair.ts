@@ -25,10 +25,14 @@ export class Pair {
     private readonly sides: Record<Who, Side>,
   ) {}
 
-  static async open(fixture: Fixture, browserName: BrowserName): Promise<Pair> {
+  static async open(
+    fixture: Fixture,
+    browserName: BrowserName,
+    options: { fakeMedia?: boolean } = {},
+  ): Promise<Pair> {
     const [alice, bob] = await Promise.all([
-      launchBrowser(browserName, fixture.port),
-      launchBrowser(browserName, fixture.port),
+      launchBrowser(browserName, fixture.port, options),
+      launchBrowser(browserName, fixture.port, options),
     ]);
     const side = async (browser: BrowserSession, handle: Who): Promise<Side> => {
       const page = await browser.newPage();

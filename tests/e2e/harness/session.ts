@@ -31,6 +31,8 @@ export interface BrowserSession {
   newPage(): Promise<TestPage>;
   /** The URL of every open tab and window, including those the extension opened itself. */
   pageUrls(): Promise<string[]>;
+  /** Open pages whose URL starts with `prefix` (e.g. windows the extension opened itself). */
+  pagesAt(prefix: string): Promise<TestPage[]>;
   /** URL of an extension page, e.g. `popup.html`. */
   extensionUrl(path: string): string;
   /**

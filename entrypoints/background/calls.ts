@@ -1,0 +1,87 @@
+/**
+ * The background's part in calls: signing for call windows, deciding on rings (verify, busy,
+ * do-not-disturb), ringing (notification + ringing window), the call log, presence status.
+ * Media and PeerJS live in the call windows and the presence listener, never here (an MV3
+ * service worker has no WebRTC).
+ */
+import { browser } from 'wxt/browser';
+import type { CallSettings } from '@/lib/config/settings';
+import type { PresenceStatus, RingAnswer } from '@/lib/rpc/protocol';
+import type { Handlers } from '@/lib/rpc/router';
+import type { Vault } from '@/lib/vault';
+import type { IncomingRing } from '@/lib/vault/calls';
+import { callInProgress, openRingingWindow } from './call-window';
+
+type CallRequest =
+  | 'call.prepare'
+  | 'call.bind'
+  | 'call.ring'
+  | 'call.incoming'
+  | 'call.record'
+  | 'calls.log'
+  | 'presence.config'
+  | 'presence.status';
+
+export interface CallHandlerDeps {
+  /** Runs work on the opened vault, with its errors turned into RPC refusals. */
+  use<T>(work: (vault: Vault) => Promise<T>): Promise<T>;
+  /** The call settings in effect. */
+  settings(): Promise<CallSettings>;
+  /** The presence listener's state (offscreen document or this background page). */
+  presenceStatus(): Promise<Omit<PresenceStatus, 'droppedRings'>>;
+}
+
+const RING_KEY = (callId: string) => `sotto.ring.${callId}`;
+
+export function createCallHandlers(deps: CallHandlerDeps): Pick<Handlers, CallRequest> {
+  // Counted since the background started; the popup shows it next to presence.
+  let droppedRings = 0;
+
+  const ring = async (text: string): Promise<RingAnswer> =>
+    deps.use(async (vault) => {
+      const checked = await vault.receiveRing(text);
+      if (!checked.ok) {
+        droppedRings++;
+        return 'refused';
+      }
+      const incoming = checked.value;
+      // Logged as missed by receiveRing; do-not-disturb and busy leave it that way.
+      if ((await deps.settings()).doNotDisturb) return 'unavailable';
+      if (callInProgress()) return 'busy';
+      // storage.session: the ringing window may outlive this worker.
+      await browser.storage.session.set({ [RING_KEY(incoming.callId)]: incoming });
+      await openRingingWindow(incoming);
+      return 'ringing';
+    });
+
+  return {
+    'call.prepare': ({ handle, media, peerId }) =>
+      deps.use((vault) => vault.prepareCall(handle, media, peerId)),
+    'call.bind': ({ callId, own, peer }) =>
+      deps.use(async (vault) => ({
+        signature: await vault.signCallBinding({ callId, own, peer }),
+      })),
+    'call.ring': async ({ ring: text }) => ({ answer: await ring(text) }),
+    'call.incoming': async ({ callId }) => {
+      const stored = (await browser.storage.session.get(RING_KEY(callId)))[RING_KEY(callId)];
+      return (stored as IncomingRing | undefined) ?? null;
+    },
+    'call.record': (entry) =>
+      deps.use(async (vault) => {
+        await vault.recordCall(entry);
+        if (entry.direction === 'in') await browser.storage.session.remove(RING_KEY(entry.id));
+        return {};
+      }),
+    'calls.log': ({ limit }) => deps.use((vault) => vault.callLog(limit)),
+    'presence.config': () =>
+      deps.use(async (vault) => {
+        const settings = await deps.settings();
+        return {
+          address: await vault.presenceAddress(),
+          signalingUrl: settings.signalingUrl,
+          iceServers: settings.iceServers,
+        };
+      }),
+    'presence.status': async () => ({ ...(await deps.presenceStatus()), droppedRings }),
+  };
+}

@@ -1,0 +1,254 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CallController, CallView } from './controller';
+import { RETRYABLE, TEXT } from './texts';
+
+export interface CallAppProps {
+  /** Null when the window was opened without a valid call in its address. */
+  controller: CallController | null;
+}
+
+function elapsed(since: number, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - since) / 1000));
+  const m = Math.floor(seconds / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return `${m}:${s}`;
+}
+
+/** Shows a media stream in a video element (muted for our own, so we never hear ourselves). */
+function StreamVideo({
+  stream,
+  self,
+  label,
+}: {
+  stream: MediaStream;
+  self: boolean;
+  label: string;
+}) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
+  }, [stream]);
+  return (
+    <video
+      ref={ref}
+      class={self ? 'local' : 'remote'}
+      data-sotto={self ? 'local-video' : 'remote-video'}
+      autoplay
+      playsInline
+      muted={self}
+      aria-label={label}
+    />
+  );
+}
+
+/** Device pickers for microphone and camera, for the running call. */
+function DevicePicker({ controller, view }: { controller: CallController; view: CallView }) {
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  useEffect(() => {
+    const list = () => void navigator.mediaDevices.enumerateDevices().then(setDevices);
+    list();
+    navigator.mediaDevices.addEventListener('devicechange', list);
+    return () => navigator.mediaDevices.removeEventListener('devicechange', list);
+  }, []);
+  const current = (kind: 'audio' | 'video') =>
+    (kind === 'audio'
+      ? view.local?.getAudioTracks()
+      : view.local?.getVideoTracks())?.[0]?.getSettings().deviceId ?? '';
+  const picker = (kind: 'audioinput' | 'videoinput', label: string) => {
+    const options = devices.filter((d) => d.kind === kind);
+    if (options.length < 2) return null;
+    return (
+      <label class="device">
+        {label}
+        <select
+          value={current(kind === 'audioinput' ? 'audio' : 'video')}
+          onChange={(event) =>
+            void controller.switchDevice(kind, (event.currentTarget as HTMLSelectElement).value)
+          }
+        >
+          {options.map((d, i) => (
+            <option key={d.deviceId} value={d.deviceId}>
+              {d.label || `${label} ${i + 1}`}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+  };
+  return (
+    <div class="devices">
+      {picker('audioinput', 'Microphone')}
+      {view.media === 'video' ? picker('videoinput', 'Camera') : null}
+    </div>
+  );
+}
+
+/** The call window: state, people, media, SAS and controls for one call. */
+export default function CallApp({ controller }: CallAppProps) {
+  const [view, setView] = useState<CallView | null>(controller?.view ?? null);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => controller?.subscribe(setView), [controller]);
+  // The timer ticks only while connected.
+  useEffect(() => {
+    if (view?.state !== 'connected') return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [view?.state]);
+  useEffect(() => {
+    if (view) document.title = `${view.handle ? `@${view.handle} · ` : ''}Sotto call`;
+  }, [view?.handle, view]);
+
+  if (!controller || !view) {
+    return (
+      <main class="call">
+        <p data-sotto="call-state" data-sotto-state="failed" role="alert">
+          This window was not opened for a call. Start a call from a profile's call button.
+        </p>
+      </main>
+    );
+  }
+
+  const over = view.state === 'ended' || view.state === 'declined' || view.state === 'failed';
+  const live = view.state === 'connecting' || view.state === 'connected';
+  const showVideo = view.media === 'video';
+  return (
+    <main class={`call call-${view.state}`}>
+      <header>
+        <h1 class="who">@{view.handle || '…'}</h1>
+        <p
+          data-sotto="call-state"
+          data-sotto-state={view.state}
+          data-sotto-reason={view.reason ?? undefined}
+          role={view.state === 'failed' ? 'alert' : 'status'}
+          aria-live="polite"
+        >
+          {view.text}
+        </p>
+        {view.state === 'connected' && view.connectedAt !== null ? (
+          <p class="timer" data-sotto="call-timer">
+            Duration {elapsed(view.connectedAt, now)}
+          </p>
+        ) : null}
+      </header>
+
+      {view.askingPermission ? (
+        <p class="explain" data-sotto="permission-explainer">
+          {TEXT.firstUse(view.media)}
+        </p>
+      ) : null}
+
+      <section class="media" aria-label="Call media">
+        {showVideo && view.remote && !over ? (
+          <StreamVideo stream={view.remote} self={false} label={`Video from @${view.handle}`} />
+        ) : (
+          <div class="avatar" aria-hidden="true">
+            {(view.handle[0] ?? '?').toUpperCase()}
+          </div>
+        )}
+        {!showVideo && view.remote && !over ? (
+          // Audio-only: the stream still needs an element to be heard. A live call has no
+          // caption track to offer.
+          // biome-ignore lint/a11y/useMediaCaption: live peer-to-peer audio has no captions.
+          <audio
+            autoplay
+            ref={(el) => {
+              if (el && el.srcObject !== view.remote) el.srcObject = view.remote;
+            }}
+          />
+        ) : null}
+        {showVideo && view.local && !over ? (
+          <StreamVideo stream={view.local} self label="Your camera" />
+        ) : null}
+      </section>
+
+      {view.sas ? (
+        <section class="sas" aria-labelledby="sas-title">
+          <h2 id="sas-title">Security code</h2>
+          <p data-sotto="sas">{view.sas.join(' ')}</p>
+          <p class="hint">{TEXT.sasHelp}</p>
+        </section>
+      ) : null}
+
+      {view.quality ? (
+        <p
+          class={`quality quality-${view.quality}`}
+          data-sotto="call-quality"
+          data-sotto-quality={view.quality}
+          data-sotto-bytes-received={view.received?.bytes}
+          data-sotto-frames-decoded={view.received?.frames}
+        >
+          Connection: {view.quality}
+          {view.received
+            ? ` · received ${(view.received.bytes / 1024).toFixed(0)} KB${view.media === 'video' ? `, ${view.received.frames} frames` : ''}`
+            : ''}
+        </p>
+      ) : null}
+
+      <nav class="controls" aria-label="Call controls">
+        {view.state === 'ringing' ? (
+          <>
+            <button
+              type="button"
+              class="accept"
+              data-sotto="accept-call"
+              onClick={() => void controller.accept()}
+            >
+              Accept
+            </button>
+            <button
+              type="button"
+              class="decline"
+              data-sotto="decline-call"
+              onClick={() => void controller.decline()}
+            >
+              Decline
+            </button>
+          </>
+        ) : null}
+        {live || view.state === 'calling' ? (
+          <>
+            <button
+              type="button"
+              data-sotto="mute"
+              aria-pressed={view.muted}
+              onClick={() => controller.toggleMute()}
+            >
+              {view.muted ? 'Unmute' : 'Mute'}
+            </button>
+            {view.media === 'video' ? (
+              <button
+                type="button"
+                data-sotto="camera"
+                aria-pressed={view.cameraOff}
+                onClick={() => controller.toggleCamera()}
+              >
+                {view.cameraOff ? 'Camera on' : 'Camera off'}
+              </button>
+            ) : null}
+            <button
+              type="button"
+              class="decline"
+              data-sotto="hangup"
+              onClick={() => void controller.hangUp()}
+            >
+              Hang up
+            </button>
+          </>
+        ) : null}
+        {over ? (
+          <>
+            {view.role === 'caller' && view.reason && RETRYABLE.has(view.reason) ? (
+              <button type="button" data-sotto="retry-call" onClick={() => location.reload()}>
+                Try again
+              </button>
+            ) : null}
+            <button type="button" data-sotto="close-call" onClick={() => window.close()}>
+              Close
+            </button>
+          </>
+        ) : null}
+      </nav>
+      {live ? <DevicePicker controller={controller} view={view} /> : null}
+    </main>
+  );
+}

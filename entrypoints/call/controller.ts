@@ -1,0 +1,606 @@
+/**
+ * One call, from either side: media, PeerJS, the control channel, fingerprint binding and the
+ * SAS. The window renders `CallView`; everything that can fail ends in a state with a
+ * sentence the user can act on (texts.ts).
+ *
+ * Caller: getUserMedia → signed ring to the callee's presence address → the callee's ringing
+ * window opens a control connection to our per-call peer id → accept → it calls us with its
+ * media → we answer with ours. Both then sign their view of the DTLS fingerprints.
+ */
+import Peer, { type DataConnection, type MediaConnection } from 'peerjs';
+import { browser } from 'wxt/browser';
+import { type CallMedia, newPeerId } from '@/lib/calls';
+import { verifyBinding } from '@/lib/calls/binding';
+import {
+  type ControlMessage,
+  RING_ANSWER_TIMEOUT_MS,
+  RING_TIMEOUT_MS,
+  readControlMessage,
+} from '@/lib/calls/messages';
+import { peerJsOptions } from '@/lib/calls/peer-options';
+import { shortAuthenticationString } from '@/lib/calls/sas';
+import { type DtlsFingerprint, extractFingerprint } from '@/lib/calls/sdp';
+import { fromHex } from '@/lib/crypto/bytes';
+import { callVault } from '@/lib/rpc/client';
+import type { CallLogEntry } from '@/lib/vault/calls';
+import { type EndReason, TEXT } from './texts';
+
+export type CallState =
+  | 'calling'
+  | 'ringing'
+  | 'connecting'
+  | 'connected'
+  | 'ended'
+  | 'declined'
+  | 'failed';
+
+export type Quality = 'good' | 'fair' | 'poor';
+
+export interface CallView {
+  role: 'caller' | 'callee';
+  state: CallState;
+  handle: string;
+  media: CallMedia;
+  /** What the window says about the state, in words. */
+  text: string;
+  /** Why it ended or failed (data-sotto-reason), when it did. */
+  reason: EndReason | null;
+  sas: string[] | null;
+  connectedAt: number | null;
+  muted: boolean;
+  cameraOff: boolean;
+  quality: Quality | null;
+  /** Bytes and video frames received so far (shown under the quality). */
+  received: { bytes: number; frames: number } | null;
+  local: MediaStream | null;
+  remote: MediaStream | null;
+  /** Asking the browser for the microphone/camera the first time. */
+  askingPermission: boolean;
+}
+
+export interface CallStart {
+  role: 'caller' | 'callee';
+  handle?: string;
+  media?: CallMedia;
+  callId?: string;
+}
+
+interface Keys {
+  callId: string;
+  /** The other side's PeerJS id (callee: the ring's; caller: learnt from the control channel). */
+  peerKey: Uint8Array;
+  ownKey: Uint8Array;
+}
+
+type Listener = (view: CallView) => void;
+
+export class CallController {
+  #view: CallView;
+  #listener: Listener = () => {};
+  #peer: Peer | null = null;
+  #control: DataConnection | null = null;
+  #mediaCall: MediaConnection | null = null;
+  #keys: Keys | null = null;
+  #callerPeerId: string | null = null;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #statsTimer: ReturnType<typeof setInterval> | null = null;
+  #theirBinding: string | null = null;
+  #ourView: { own: DtlsFingerprint; peer: DtlsFingerprint } | null = null;
+  #bindingStarted = false;
+  #finished = false;
+  #startedAt = Date.now();
+  #lastBytes = 0;
+  #port: ReturnType<typeof browser.runtime.connect> | null = null;
+
+  constructor(private readonly start: CallStart) {
+    this.#view = {
+      role: start.role,
+      state: start.role === 'caller' ? 'calling' : 'ringing',
+      handle: start.handle ?? '',
+      media: start.media ?? 'audio',
+      text: start.role === 'caller' ? TEXT.preparing : TEXT.loadingRing,
+      reason: null,
+      sas: null,
+      connectedAt: null,
+      muted: false,
+      cameraOff: false,
+      quality: null,
+      received: null,
+      local: null,
+      remote: null,
+      askingPermission: false,
+    };
+  }
+
+  get view(): CallView {
+    return this.#view;
+  }
+
+  subscribe(listener: Listener): void {
+    this.#listener = listener;
+    listener(this.#view);
+  }
+
+  #update(patch: Partial<CallView>): void {
+    this.#view = { ...this.#view, ...patch };
+    this.#listener(this.#view);
+  }
+
+  #later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  // ── starting ─────────────────────────────────────────────────────────────────────────
+
+  async begin(): Promise<void> {
+    this.#register();
+    if (this.start.role === 'caller') await this.#placeCall();
+    else await this.#ring();
+  }
+
+  /** Tells the background a call is live here (so other rings get "busy"), until it ends. */
+  #register(): void {
+    if (this.#finished) return;
+    this.#port = browser.runtime.connect({ name: 'sotto-call' });
+    this.#port.onDisconnect.addListener(() => {
+      this.#port = null;
+      // Chrome restarted its worker: register with the new one.
+      if (!this.#finished) this.#later(() => this.#register(), 500);
+    });
+  }
+
+  async #getMedia(): Promise<MediaStream | null> {
+    const video = this.#view.media === 'video';
+    this.#update({ askingPermission: true });
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
+      this.#update({ local: stream, askingPermission: false });
+      return stream;
+    } catch (error) {
+      const name = error instanceof DOMException ? error.name : '';
+      this.#update({ askingPermission: false });
+      await this.#finish(
+        'failed',
+        name === 'NotAllowedError' || name === 'SecurityError' ? 'permission' : 'no-device',
+      );
+      return null;
+    }
+  }
+
+  async #newPeer(): Promise<Peer | null> {
+    const settings = await callVault('settings.get', {});
+    if (!settings.ok) {
+      await this.#finish('failed', settings.error.code === 'LOCKED' ? 'locked' : 'internal');
+      return null;
+    }
+    const options = peerJsOptions(settings.value);
+    if (!options) {
+      await this.#finish('failed', 'server');
+      return null;
+    }
+    const peer = new Peer(newPeerId(), options);
+    this.#peer = peer;
+    return new Promise((resolve) => {
+      peer.once('open', () => resolve(peer));
+      peer.on('error', (error) => {
+        if (error.type === 'peer-unavailable') {
+          if (this.#view.state === 'calling') void this.#finish('failed', 'unreachable');
+          return;
+        }
+        const serverTrouble = ['network', 'server-error', 'socket-error', 'socket-closed'];
+        if (!peer.open || serverTrouble.includes(error.type)) {
+          // Before media flows the call cannot go on; during a call, media does not need
+          // the server, so only a lost peer connection ends it.
+          if (this.#view.state !== 'connected') void this.#finish('failed', 'server');
+          resolve(null);
+        }
+      });
+    });
+  }
+
+  async #placeCall(): Promise<void> {
+    const handle = this.#view.handle;
+    const local = await this.#getMedia();
+    if (!local) return;
+    this.#update({ text: TEXT.connectingServer });
+    const peer = await this.#newPeer();
+    if (!peer) return;
+    const ticket = await callVault('call.prepare', {
+      handle,
+      media: this.#view.media,
+      peerId: peer.id,
+    });
+    if (!ticket.ok) {
+      const code = ticket.error.code;
+      return this.#finish(
+        'failed',
+        code === 'NO_SESSION'
+          ? 'no-session'
+          : code === 'KEY_CHANGED_BLOCKED'
+            ? 'key-changed'
+            : code === 'LOCKED'
+              ? 'locked'
+              : 'internal',
+      );
+    }
+    const { callId, ring, presenceAddress, peerKey, ownKey } = ticket.value;
+    if (!presenceAddress) return this.#finish('failed', 'no-address');
+    this.#keys = { callId, peerKey: fromHex(peerKey)!, ownKey: fromHex(ownKey)! };
+    this.#startedAt = Date.now();
+
+    // The callee's window reaches us here once it rings.
+    peer.on('connection', (connection) => {
+      const metadata = connection.metadata as { callId?: unknown } | undefined;
+      if (this.#control || metadata?.callId !== callId) return connection.close();
+      this.#attachControl(connection);
+    });
+    peer.on('call', (call) => {
+      const metadata = call.metadata as { callId?: unknown } | undefined;
+      // The callee's media may overtake its "accept" on the control channel (they travel
+      // different paths): a call for this call id, from the peer that rang, is the answer.
+      const fromCallee = this.#control !== null && call.peer === this.#control.peer;
+      if (this.#mediaCall || metadata?.callId !== callId || !fromCallee) return call.close();
+      if (this.#view.state === 'calling') {
+        this.#update({ state: 'connecting', text: TEXT.connecting });
+      }
+      // PeerJS makes the answering side's RTCPeerConnection in answer().
+      call.answer(local);
+      this.#attachMedia(call);
+    });
+
+    const toPresence = peer.connect(presenceAddress, { serialization: 'json', reliable: true });
+    let answered = false;
+    toPresence.on('open', () => toPresence.send({ t: 'ring', ring }));
+    toPresence.on('data', (data) => {
+      const message = readControlMessage(data);
+      if (!message || answered) return;
+      answered = true;
+      toPresence.close();
+      if (message.t === 'ringing') this.#update({ text: TEXT.ringingThem(handle) });
+      else if (message.t === 'busy') void this.#finish('declined', 'busy');
+      else if (message.t === 'unavailable') void this.#finish('declined', 'unavailable');
+    });
+    toPresence.on('close', () => {
+      // A listener closes without answering a ring it refused (or if it never heard it).
+      if (!answered && this.#view.state === 'calling') void this.#finish('failed', 'unreachable');
+    });
+    this.#later(() => {
+      if (!answered && this.#view.state === 'calling') void this.#finish('failed', 'unreachable');
+    }, RING_ANSWER_TIMEOUT_MS);
+    // A little longer than the callee rings: their window normally tells us first.
+    this.#later(() => {
+      if (this.#view.state === 'calling') {
+        this.#send({ t: 'cancel' });
+        void this.#finish('ended', 'no-answer');
+      }
+    }, RING_TIMEOUT_MS + 5000);
+  }
+
+  async #ring(): Promise<void> {
+    const callId = this.start.callId ?? '';
+    const incoming = await callVault('call.incoming', { callId });
+    if (!incoming.ok || !incoming.value) return this.#finish('ended', 'gone');
+    const ring = incoming.value;
+    this.#keys = { callId, peerKey: fromHex(ring.peerKey)!, ownKey: fromHex(ring.ownKey)! };
+    this.#callerPeerId = ring.peerId;
+    this.#startedAt = Date.now();
+    this.#update({
+      handle: ring.handle,
+      media: ring.media,
+      text: TEXT.ringingUs(ring.handle, ring.media),
+    });
+    const peer = await this.#newPeer();
+    if (!peer) return;
+    const control = peer.connect(ring.peerId, {
+      serialization: 'json',
+      reliable: true,
+      metadata: { callId },
+    });
+    this.#attachControl(control);
+    control.on('open', () => control.send({ t: 'alerting' }));
+    this.#later(() => {
+      if (this.#view.state === 'ringing') {
+        this.#send({ t: 'timeout' });
+        void this.#finish('ended', 'missed');
+      }
+    }, RING_TIMEOUT_MS);
+  }
+
+  // ── the control channel ──────────────────────────────────────────────────────────────
+
+  #attachControl(connection: DataConnection): void {
+    this.#control = connection;
+    connection.on('data', (data) => {
+      const message = readControlMessage(data);
+      if (message) void this.#onControl(message);
+    });
+    connection.on('close', () => {
+      if (this.#finished) return;
+      // The other window went away: closed, crashed, or its network is gone.
+      const state = this.#view.state;
+      if (state === 'ringing') void this.#finish('ended', 'missed');
+      else if (state === 'calling') void this.#finish('ended', 'no-answer');
+      else void this.#finish('ended', 'connection-lost');
+    });
+  }
+
+  #send(message: ControlMessage): void {
+    try {
+      if (this.#control?.open) void this.#control.send(message);
+    } catch {
+      // A closing channel: the other side learns from the channel closing instead.
+    }
+  }
+
+  async #onControl(message: ControlMessage): Promise<void> {
+    const state = this.#view.state;
+    switch (message.t) {
+      case 'alerting':
+        break;
+      case 'accept':
+        if (this.start.role === 'caller' && state === 'calling') {
+          this.#update({ state: 'connecting', text: TEXT.connecting });
+        }
+        break;
+      case 'decline':
+        if (state === 'calling') await this.#finish('declined', 'declined');
+        break;
+      case 'timeout':
+        if (state === 'calling') await this.#finish('ended', 'no-answer');
+        break;
+      case 'cancel':
+        if (state === 'ringing') await this.#finish('ended', 'missed');
+        break;
+      case 'hangup':
+        await this.#finish('ended', 'remote-hangup');
+        break;
+      case 'bind':
+        this.#theirBinding = message.signature;
+        await this.#checkBinding();
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ── answering (callee) ───────────────────────────────────────────────────────────────
+
+  async accept(): Promise<void> {
+    if (this.#view.state !== 'ringing' || !this.#peer || !this.#callerPeerId || !this.#keys) return;
+    this.#update({ state: 'connecting', text: TEXT.connecting });
+    await browser.notifications?.clear(this.#keys.callId).catch(() => {});
+    const local = await this.#getMedia();
+    if (!local) return;
+    this.#send({ t: 'accept' });
+    const call = this.#peer.call(this.#callerPeerId, local, {
+      metadata: { callId: this.#keys.callId },
+    });
+    this.#attachMedia(call);
+  }
+
+  async decline(): Promise<void> {
+    if (this.#view.state !== 'ringing') return;
+    this.#send({ t: 'decline' });
+    await this.#finish('declined', 'declined-by-me');
+  }
+
+  // ── media and binding ────────────────────────────────────────────────────────────────
+
+  #attachMedia(call: MediaConnection): void {
+    this.#mediaCall = call;
+    call.on('stream', (remote) => {
+      this.#update({ remote });
+      void this.#startBinding();
+    });
+    call.on('close', () => {
+      if (!this.#finished) void this.#finish('ended', 'connection-lost');
+    });
+    const pc = call.peerConnection;
+    const watch = () => {
+      const s = pc.connectionState;
+      if (s === 'connected') void this.#startBinding();
+      if (s === 'failed' || s === 'closed') {
+        if (!this.#finished) void this.#finish('ended', 'connection-lost');
+      }
+      if (s === 'disconnected') {
+        // A blip recovers within seconds; a pulled cable does not.
+        this.#later(() => {
+          if (pc.connectionState === 'disconnected' && !this.#finished) {
+            void this.#finish('ended', 'connection-lost');
+          }
+        }, 8000);
+      }
+    };
+    pc.addEventListener('connectionstatechange', watch);
+  }
+
+  async #startBinding(): Promise<void> {
+    const pc = this.#mediaCall?.peerConnection;
+    if (this.#bindingStarted || !pc || !this.#keys || !this.#view.remote) return;
+    if (pc.connectionState !== 'connected') return;
+    this.#bindingStarted = true;
+    const own = extractFingerprint(pc.localDescription?.sdp);
+    const peer = extractFingerprint(pc.remoteDescription?.sdp);
+    if (!own.ok || !peer.ok) return this.#securityFailure();
+    this.#ourView = { own: own.fingerprint, peer: peer.fingerprint };
+    const signed = await callVault('call.bind', {
+      callId: this.#keys.callId,
+      own: own.fingerprint,
+      peer: peer.fingerprint,
+    });
+    if (!signed.ok)
+      return this.#finish('failed', signed.error.code === 'LOCKED' ? 'locked' : 'internal');
+    this.#send({ t: 'bind', signature: signed.value.signature });
+    await this.#checkBinding();
+  }
+
+  async #checkBinding(): Promise<void> {
+    const ours = this.#ourView;
+    const theirs = this.#theirBinding;
+    if (!ours || theirs === null || !this.#keys || this.#view.sas) return;
+    const { callId, peerKey, ownKey } = this.#keys;
+    if (!verifyBinding(theirs, peerKey, { callId, ...ours })) return this.#securityFailure();
+    const me = { identityKey: ownKey, fingerprint: ours.own };
+    const them = { identityKey: peerKey, fingerprint: ours.peer };
+    const sas =
+      this.start.role === 'caller'
+        ? shortAuthenticationString(callId, me, them)
+        : shortAuthenticationString(callId, them, me);
+    this.#update({ state: 'connected', text: TEXT.connected, sas, connectedAt: Date.now() });
+    this.#watchQuality();
+  }
+
+  async #securityFailure(): Promise<void> {
+    this.#send({ t: 'hangup' });
+    await this.#finish('failed', 'binding');
+  }
+
+  #watchQuality(): void {
+    const pc = this.#mediaCall?.peerConnection;
+    if (!pc || this.#statsTimer) return;
+    const sample = async () => {
+      const report = await pc.getStats().catch(() => null);
+      if (!report) return;
+      let bytes = 0;
+      let frames = 0;
+      let lost = 0;
+      let received = 0;
+      let rtt: number | null = null;
+      report.forEach((stat) => {
+        if (stat.type === 'inbound-rtp') {
+          bytes += stat.bytesReceived ?? 0;
+          frames += stat.framesDecoded ?? 0;
+          lost += stat.packetsLost ?? 0;
+          received += stat.packetsReceived ?? 0;
+        }
+        if (stat.type === 'candidate-pair' && stat.nominated && stat.currentRoundTripTime) {
+          rtt = stat.currentRoundTripTime as number;
+        }
+      });
+      const lossRate = received + lost > 0 ? lost / (received + lost) : 0;
+      const stalled = bytes === this.#lastBytes;
+      this.#lastBytes = bytes;
+      const quality: Quality =
+        stalled || lossRate > 0.1 || (rtt ?? 0) > 0.6
+          ? 'poor'
+          : lossRate > 0.02 || (rtt ?? 0) > 0.25
+            ? 'fair'
+            : 'good';
+      this.#update({ quality, received: { bytes, frames } });
+    };
+    void sample();
+    this.#statsTimer = setInterval(sample, 1000);
+  }
+
+  // ── controls ─────────────────────────────────────────────────────────────────────────
+
+  toggleMute(): void {
+    const muted = !this.#view.muted;
+    for (const track of this.#view.local?.getAudioTracks() ?? []) track.enabled = !muted;
+    this.#update({ muted });
+  }
+
+  toggleCamera(): void {
+    const cameraOff = !this.#view.cameraOff;
+    for (const track of this.#view.local?.getVideoTracks() ?? []) track.enabled = !cameraOff;
+    this.#update({ cameraOff });
+  }
+
+  /** Switches the microphone or camera to another device, in the running call. */
+  async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
+    const local = this.#view.local;
+    if (!local) return;
+    const constraints =
+      kind === 'audioinput'
+        ? { audio: { deviceId: { exact: deviceId } } }
+        : { video: { deviceId: { exact: deviceId } } };
+    const fresh = await navigator.mediaDevices.getUserMedia(constraints).catch(() => null);
+    const track = fresh?.getTracks()[0];
+    if (!track) return;
+    const old = kind === 'audioinput' ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
+    const sender = this.#mediaCall?.peerConnection
+      ?.getSenders()
+      .find((s) => s.track?.kind === track.kind);
+    await sender?.replaceTrack(track);
+    if (old) {
+      local.removeTrack(old);
+      old.stop();
+    }
+    track.enabled = kind === 'audioinput' ? !this.#view.muted : !this.#view.cameraOff;
+    local.addTrack(track);
+    this.#update({ local });
+  }
+
+  async hangUp(): Promise<void> {
+    const state = this.#view.state;
+    if (state === 'ringing') return this.decline();
+    this.#send({ t: state === 'calling' ? 'cancel' : 'hangup' });
+    await this.#finish('ended', state === 'calling' ? 'cancelled' : 'hangup');
+  }
+
+  /** The window is closing: tell the other side at once (best effort, synchronous). */
+  windowClosing(): void {
+    if (this.#finished) return;
+    const state = this.#view.state;
+    this.#send({ t: state === 'ringing' ? 'decline' : state === 'calling' ? 'cancel' : 'hangup' });
+    this.#teardown();
+  }
+
+  // ── ending ───────────────────────────────────────────────────────────────────────────
+
+  async #finish(state: 'ended' | 'declined' | 'failed', reason: EndReason): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    const handle = this.#view.handle;
+    this.#update({
+      state,
+      reason,
+      text: TEXT.end(reason, handle, this.#view.media),
+      quality: null,
+    });
+    // Let a last control message leave before the channel goes.
+    setTimeout(() => this.#teardown(), 300);
+    await this.#record(reason);
+  }
+
+  #teardown(): void {
+    this.#port?.disconnect();
+    this.#port = null;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    if (this.#statsTimer) clearInterval(this.#statsTimer);
+    this.#statsTimer = null;
+    this.#mediaCall?.close();
+    this.#control?.close();
+    this.#peer?.destroy();
+    for (const track of this.#view.local?.getTracks() ?? []) track.stop();
+    if (this.#keys) void browser.notifications?.clear(this.#keys.callId).catch(() => {});
+  }
+
+  async #record(reason: EndReason): Promise<void> {
+    if (!this.#keys || !this.#view.handle) return;
+    const outcome: CallLogEntry['outcome'] =
+      this.#view.connectedAt !== null || reason === 'hangup' || reason === 'remote-hangup'
+        ? 'answered'
+        : reason === 'binding'
+          ? 'sas-mismatch'
+          : reason === 'declined' || reason === 'declined-by-me' || reason === 'busy'
+            ? 'declined'
+            : reason === 'missed' || reason === 'no-answer' || reason === 'cancelled'
+              ? 'missed'
+              : 'failed';
+    await callVault('call.record', {
+      id: this.#keys.callId,
+      handle: this.#view.handle,
+      direction: this.start.role === 'caller' ? 'out' : 'in',
+      media: this.#view.media,
+      startedAt: this.#startedAt,
+      endedAt: Date.now(),
+      outcome,
+    });
+  }
+}

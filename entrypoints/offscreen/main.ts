@@ -1,0 +1,38 @@
+/**
+ * Chrome's presence listener: an offscreen document (reason WEB_RTC) that keeps a PeerJS
+ * peer under this installation's presence address and hands rings to the vault.
+ */
+import Peer from 'peerjs';
+import { browser } from 'wxt/browser';
+import { type ConfigAnswer, Presence } from '@/lib/calls/presence';
+import { callVault } from '@/lib/rpc/client';
+
+const presence = new Presence({
+  async config(): Promise<ConfigAnswer> {
+    const reply = await callVault('presence.config', {});
+    if (reply.ok) return { ok: true, config: reply.value };
+    return reply.error.code === 'LOCKED'
+      ? { ok: false, state: 'locked', detail: reply.error.message }
+      : { ok: false, state: 'offline', detail: reply.error.message };
+  },
+  async ring(ring) {
+    const reply = await callVault('call.ring', { ring });
+    return reply.ok ? reply.value.answer : 'unavailable';
+  },
+  createPeer: (id, options) => new Peer(id, options),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+});
+
+browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string }) => {
+  if (sender.id !== browser.runtime.id) return;
+  const query = message as { sottoPresence?: unknown } | null;
+  if (query?.sottoPresence === 'status') return Promise.resolve(presence.status);
+  if (query?.sottoPresence === 'restart') {
+    presence.restart();
+    return Promise.resolve(presence.status);
+  }
+  return;
+});
+
+presence.start();

@@ -1,0 +1,59 @@
+/**
+ * What call windows and presence listeners say to each other over PeerJS data connections
+ * (JSON). Everything arriving is checked here; anything else is ignored. docs/PROTOCOL.md.
+ */
+export type ControlMessage =
+  /** Caller → presence: the signed ring. */
+  | { t: 'ring'; ring: string }
+  /** Presence → caller: the callee's answer to a ring. */
+  | { t: 'ringing' | 'busy' | 'unavailable' }
+  /** Callee's call window → caller: ringing here / picked up / declined / gave up after 45 s. */
+  | { t: 'alerting' | 'accept' | 'decline' | 'timeout' }
+  /** Caller → callee: stopped calling before an answer. */
+  | { t: 'cancel' }
+  /** Either side: its signed view of the DTLS fingerprints (lib/calls/binding.ts). */
+  | { t: 'bind'; signature: string }
+  /** Either side: the call is over. */
+  | { t: 'hangup' };
+
+const BARE = new Set([
+  'ringing',
+  'busy',
+  'unavailable',
+  'alerting',
+  'accept',
+  'decline',
+  'timeout',
+  'cancel',
+  'hangup',
+]);
+
+export function readControlMessage(data: unknown): ControlMessage | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const message = data as Record<string, unknown>;
+  const keys = Object.keys(message);
+  if (typeof message.t !== 'string') return null;
+  if (BARE.has(message.t) && keys.length === 1) return { t: message.t } as ControlMessage;
+  if (
+    message.t === 'ring' &&
+    keys.length === 2 &&
+    typeof message.ring === 'string' &&
+    message.ring.length <= 400
+  ) {
+    return { t: 'ring', ring: message.ring };
+  }
+  if (
+    message.t === 'bind' &&
+    keys.length === 2 &&
+    typeof message.signature === 'string' &&
+    message.signature.length <= 200
+  ) {
+    return { t: 'bind', signature: message.signature };
+  }
+  return null;
+}
+
+/** How long a callee rings before the call counts as missed. */
+export const RING_TIMEOUT_MS = 45_000;
+/** How long a caller waits for the callee's presence to answer the ring. */
+export const RING_ANSWER_TIMEOUT_MS = 10_000;

@@ -1,0 +1,55 @@
+/**
+ * PeerJS options from Sotto's settings. PeerJS's own defaults are wrong for us: `secure`
+ * follows `location.protocol` (never `https:` in an extension page) and its ICE servers are
+ * public ones we did not choose. Pure.
+ */
+import type { IceServer } from '../config/build-defaults';
+
+export interface PeerSettings {
+  signalingUrl: string;
+  iceServers: IceServer[];
+  /** `relay`: only TURN candidates (hides both addresses from the other side). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+export interface PeerJsOptions {
+  host: string;
+  port: number;
+  path: string;
+  secure: boolean;
+  key: string;
+  debug: 0;
+  /** Seconds between heartbeats to the PeerServer: PeerJS's own 5 s. */
+  pingInterval: number;
+  config: { iceServers: IceServer[]; iceTransportPolicy: RTCIceTransportPolicy };
+}
+
+export function peerJsOptions(settings: PeerSettings): PeerJsOptions | null {
+  let url: URL;
+  try {
+    url = new URL(settings.signalingUrl);
+  } catch {
+    return null;
+  }
+  const secure = url.protocol === 'https:';
+  if (!secure && url.protocol !== 'http:') return null;
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 443 : 80,
+    path: url.pathname || '/',
+    secure,
+    key: 'peerjs',
+    debug: 0,
+    pingInterval: 5000,
+    config: {
+      iceServers: settings.iceServers.map((server) => ({ ...server })),
+      iceTransportPolicy: settings.iceTransportPolicy ?? 'all',
+    },
+  };
+}
+
+/** Delay before reconnect attempt `n` (0-based): 1 s doubling to 60 s, with ±20 % jitter. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}

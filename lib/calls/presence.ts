@@ -1,0 +1,166 @@
+/**
+ * The presence listener: a PeerJS peer under this installation's presence address, alive
+ * while the browser runs (Chrome: offscreen document; Firefox: background page). It takes
+ * rings and answers them; everything else about a call happens in the call windows.
+ *
+ * Reconnects with backoff (1 s doubling to 60 s); when connected, the only timer is PeerJS's
+ * 5 s heartbeat. Capabilities are injected, so it runs against fakes in unit tests.
+ */
+import type { PresenceConfig, PresenceStatus, RingAnswer } from '../rpc/protocol';
+import { readControlMessage } from './messages';
+import { peerJsOptions, reconnectDelay } from './peer-options';
+
+/** The slice of PeerJS this module uses. */
+export interface PresencePeer {
+  on(event: 'open', listener: (id: string) => void): void;
+  on(event: 'connection', listener: (connection: PresenceConnection) => void): void;
+  on(event: 'disconnected', listener: () => void): void;
+  on(event: 'error', listener: (error: { type?: string }) => void): void;
+  destroy(): void;
+}
+
+export interface PresenceConnection {
+  on(event: 'data', listener: (data: unknown) => void): void;
+  on(event: 'open' | 'close', listener: () => void): void;
+  send(data: unknown): void;
+  close(): void;
+}
+
+export type ConfigAnswer =
+  | { ok: true; config: PresenceConfig }
+  | { ok: false; state: 'locked' | 'offline'; detail: string };
+
+export interface PresenceDeps {
+  config(): Promise<ConfigAnswer>;
+  ring(ring: string): Promise<RingAnswer>;
+  createPeer(id: string, options: NonNullable<ReturnType<typeof peerJsOptions>>): PresencePeer;
+  onStatus?(status: Omit<PresenceStatus, 'droppedRings'>): void;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** A ring connection that says nothing useful within this time is closed. */
+const CONNECTION_LIFETIME_MS = 15_000;
+/** At most this many ring connections at once (a flood cannot exhaust the listener). */
+const MAX_CONNECTIONS = 8;
+
+export const SERVER_UNREACHABLE = "Can't reach the call server. Sotto keeps trying.";
+
+export class Presence {
+  #peer: PresencePeer | null = null;
+  #attempt = 0;
+  #timer: unknown = null;
+  #connections = 0;
+  #stopped = false;
+  #status: Omit<PresenceStatus, 'droppedRings'> = { state: 'starting', detail: null };
+
+  constructor(private readonly deps: PresenceDeps) {}
+
+  get status(): Omit<PresenceStatus, 'droppedRings'> {
+    return this.#status;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    void this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== null) this.deps.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#peer?.destroy();
+    this.#peer = null;
+  }
+
+  /** Settings changed or the vault unlocked: connect afresh now. */
+  restart(): void {
+    this.stop();
+    this.#attempt = 0;
+    this.start();
+  }
+
+  #set(state: PresenceStatus['state'], detail: string | null): void {
+    this.#status = { state, detail };
+    this.deps.onStatus?.(this.#status);
+  }
+
+  #retry(): void {
+    if (this.#stopped || this.#timer !== null) return;
+    const delay = reconnectDelay(this.#attempt++);
+    this.#timer = this.deps.setTimeout(() => {
+      this.#timer = null;
+      void this.#connect();
+    }, delay);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    this.#peer?.destroy();
+    this.#peer = null;
+    this.#set('connecting', null);
+    const answer = await this.deps
+      .config()
+      .catch((): ConfigAnswer => ({ ok: false, state: 'offline', detail: 'Sotto is starting.' }));
+    if (this.#stopped) return;
+    if (!answer.ok) {
+      this.#set(answer.state, answer.detail);
+      this.#retry();
+      return;
+    }
+    const options = peerJsOptions(answer.config);
+    if (!options) {
+      this.#set('offline', 'The call server address in the settings is not valid.');
+      return;
+    }
+    const peer = this.deps.createPeer(answer.config.address, options);
+    this.#peer = peer;
+    peer.on('open', () => {
+      if (this.#peer !== peer) return;
+      this.#attempt = 0;
+      this.#set('connected', null);
+    });
+    peer.on('connection', (connection) => this.#take(connection));
+    const lost = () => {
+      if (this.#peer !== peer) return;
+      peer.destroy();
+      this.#peer = null;
+      this.#set('offline', SERVER_UNREACHABLE);
+      this.#retry();
+    };
+    peer.on('disconnected', lost);
+    peer.on('error', (error) => {
+      // A failed data connection to one caller is that caller's problem, not ours.
+      if (error.type === 'peer-unavailable' || error.type === 'webrtc') return;
+      lost();
+    });
+  }
+
+  #take(connection: PresenceConnection): void {
+    if (this.#connections >= MAX_CONNECTIONS) {
+      connection.close();
+      return;
+    }
+    this.#connections++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.#connections--;
+      this.deps.clearTimeout(expiry);
+      connection.close();
+    };
+    const expiry = this.deps.setTimeout(finish, CONNECTION_LIFETIME_MS);
+    let answered = false;
+    connection.on('close', finish);
+    connection.on('data', async (data) => {
+      const message = readControlMessage(data);
+      if (answered || message?.t !== 'ring') return finish();
+      answered = true;
+      const answer = await this.deps.ring(message.ring).catch((): RingAnswer => 'unavailable');
+      // Strangers, forgeries and replays learn nothing: the connection just closes.
+      if (answer === 'refused' || done) return finish();
+      connection.send({ t: answer });
+    });
+  }
+}

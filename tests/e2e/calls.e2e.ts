@@ -1,0 +1,256 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createRing, newCallId, newPeerId } from '../../lib/calls';
+import { fromHex } from '../../lib/crypto/bytes';
+import { ed25519KeyPair } from '../../lib/crypto/primitives';
+import { systemRandom } from '../../lib/crypto/random';
+import type { Fixture } from '../fixtures/server';
+import { clickDeep, waitForCount } from './harness/actions';
+import {
+  AUDIO_BUTTON,
+  CALL_BUTTON,
+  callLog,
+  callShown,
+  callWindowCount,
+  presenceStatus,
+  press,
+  sampleMedia,
+  VIDEO_BUTTON,
+  waitForCallPage,
+  waitForCallState,
+  waitForPresence,
+} from './harness/calls';
+import { startE2EFixture } from './harness/host';
+import { Pair } from './harness/pair';
+import { startPeerServer, type TestPeerServer } from './harness/peer-server';
+import type { TestPage } from './harness/session';
+
+/** The part of PeerJS Mallory's page uses. */
+interface MalloryPeer {
+  on(event: 'open', listener: () => void): void;
+  connect(
+    id: string,
+    options: unknown,
+  ): {
+    on(event: string, listener: (data: { t: string }) => void): void;
+    send(data: unknown): void;
+  };
+  destroy(): void;
+}
+
+let fixture: Fixture;
+let peerServer: TestPeerServer;
+
+beforeAll(async () => {
+  [fixture, peerServer] = await Promise.all([startE2EFixture(), startPeerServer()]);
+});
+
+afterAll(async () => {
+  await Promise.all([fixture?.close(), peerServer?.stop()]);
+});
+
+describe('calls in chromium', () => {
+  let pair: Pair;
+  const opened: TestPage[] = [];
+
+  beforeAll(async () => {
+    fixture.reset();
+    pair = await Pair.open(fixture, 'chromium', { fakeMedia: true });
+    await pair.establish();
+    await waitForPresence(pair.vault('bob').call);
+    await waitForPresence(pair.vault('alice').call);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pair?.close();
+  });
+
+  // Each test starts with no call window open, even after a failure.
+  afterEach(async () => {
+    for (const page of opened.splice(0)) await page.close().catch(() => {});
+  });
+
+  /** Alice clicks a call button on Bob's profile; returns both call windows (Bob's ringing). */
+  async function aliceCallsBob(button: string, nth: number) {
+    const page = pair.page('alice');
+    if (!page.url().endsWith('/bob')) await page.goto('https://x.com/bob');
+    await waitForCount(page, CALL_BUTTON, 2);
+    await clickDeep(page, button);
+    const caller = await waitForCallPage(pair.browser('alice'), 'caller', nth);
+    const callee = await waitForCallPage(pair.browser('bob'), 'callee', nth);
+    opened.push(caller, callee);
+    await waitForCallState(callee, 'ringing');
+    return { caller, callee };
+  }
+
+  async function closeCallWindows() {
+    for (const page of opened.splice(0)) await page.close().catch(() => {});
+  }
+
+  test('video: Bob rings, accepts; media flows both ways; the SAS matches; hang-up ends both', async () => {
+    const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
+    expect((await callShown(caller)).state).toBe('calling');
+    expect((await callShown(callee)).text).toContain('@alice');
+
+    await press(callee, 'accept-call');
+    const [a, b] = await Promise.all([
+      waitForCallState(caller, 'connected'),
+      waitForCallState(callee, 'connected'),
+    ]);
+    expect(a.sas).toMatch(/^(\S+ ){4}\S+$/u);
+    expect(a.sas).toBe(b.sas);
+
+    for (const page of [caller, callee]) {
+      const { first, second } = await sampleMedia(page);
+      expect(second.bytes).toBeGreaterThan(first.bytes);
+      expect(second.frames).toBeGreaterThan(first.frames);
+    }
+
+    await press(caller, 'hangup');
+    await Promise.all([waitForCallState(caller, 'ended'), waitForCallState(callee, 'ended')]);
+    expect((await callShown(callee)).reason).toBe('remote-hangup');
+    const bobLog = await callLog(pair.vault('bob').call);
+    expect(bobLog[0]).toMatchObject({ handle: 'alice', direction: 'in', outcome: 'answered' });
+    const aliceLog = await callLog(pair.vault('alice').call);
+    expect(aliceLog[0]).toMatchObject({ handle: 'bob', direction: 'out', outcome: 'answered' });
+    await closeCallWindows();
+  });
+
+  test('audio: connects with audio flowing and the same SAS on both sides', async () => {
+    const { caller, callee } = await aliceCallsBob(AUDIO_BUTTON, 1);
+    await press(callee, 'accept-call');
+    const [a, b] = await Promise.all([
+      waitForCallState(caller, 'connected'),
+      waitForCallState(callee, 'connected'),
+    ]);
+    expect(a.sas).toBe(b.sas);
+    // Audio only: no video element, the contact shown instead; bytes still flow.
+    expect(await callee.evaluate(() => document.querySelectorAll('video').length, null)).toBe(0);
+    for (const page of [caller, callee]) {
+      const { first, second } = await sampleMedia(page);
+      expect(second.bytes).toBeGreaterThan(first.bytes);
+    }
+    // Bob hangs up this time.
+    await press(callee, 'hangup');
+    await Promise.all([waitForCallState(caller, 'ended'), waitForCallState(callee, 'ended')]);
+    await closeCallWindows();
+  });
+
+  test('busy: a second call while one is live is answered busy and never rings', async () => {
+    const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
+    await press(callee, 'accept-call');
+    await waitForCallState(callee, 'connected');
+    // Alice presses video again on Bob's profile while they talk.
+    await pair.page('alice').bringToFront();
+    await clickDeep(pair.page('alice'), VIDEO_BUTTON);
+    const second = await waitForCallPage(pair.browser('alice'), 'caller', 2);
+    opened.push(second);
+    const shown = await waitForCallState(second, 'declined');
+    expect(shown.reason).toBe('busy');
+    expect(await callWindowCount(pair.browser('bob'), 'callee')).toBe(1);
+    expect((await callShown(caller)).state).toBe('connected');
+    await press(caller, 'hangup');
+    await waitForCallState(callee, 'ended');
+    await closeCallWindows();
+  });
+
+  test('decline: Alice is told, both windows say so', async () => {
+    const { caller, callee } = await aliceCallsBob(AUDIO_BUTTON, 1);
+    await press(callee, 'decline-call');
+    const shown = await waitForCallState(caller, 'declined');
+    expect(shown.reason).toBe('declined');
+    expect((await callShown(callee)).state).toBe('declined');
+    const bobLog = await callLog(pair.vault('bob').call);
+    expect(bobLog[0]).toMatchObject({ handle: 'alice', outcome: 'declined' });
+    await closeCallWindows();
+  });
+
+  test('a ring signed by the wrong key and a ring from a stranger never ring, and are counted', async () => {
+    const bob = pair.vault('bob');
+    const before = await presenceStatus(bob.call);
+    const config = await bob.call('presence.config', {});
+    const address = (config.value as { address: string }).address;
+    // Alice's identity key, as Bob pinned it (her own call.prepare tells her own key).
+    const ticket = await pair
+      .vault('alice')
+      .call('call.prepare', { handle: 'bob', media: 'audio', peerId: newPeerId() });
+    const aliceKey = fromHex((ticket.value as { ownKey: string }).ownKey)!;
+    const mallory = ed25519KeyPair(systemRandom);
+    const ring = (callerKey: Uint8Array) =>
+      createRing(
+        {
+          callerKey,
+          callId: newCallId(),
+          media: 'audio',
+          timestamp: Date.now(),
+          peerId: newPeerId(),
+        },
+        mallory.secret,
+      )!;
+    // Mallory rings from a blank page in Alice's browser, straight to Bob's presence address.
+    const page = await pair.browser('alice').newPage();
+    await page.evaluate(
+      (code: string) => {
+        const script = document.createElement('script');
+        script.textContent = code;
+        document.documentElement.append(script);
+      },
+      readFileSync('node_modules/peerjs/dist/peerjs.min.js', 'utf8'),
+    );
+    const answers = await page.evaluate(
+      async ([to, rings]: [string, string[]]) => {
+        const { Peer } = (
+          globalThis as unknown as {
+            peerjs: { Peer: new (id: string, options: unknown) => MalloryPeer };
+          }
+        ).peerjs;
+        const peer = new Peer('mallory', {
+          host: '127.0.0.1',
+          port: 9000,
+          path: '/peerjs',
+          secure: false,
+          config: { iceServers: [] },
+        });
+        await new Promise((resolve) => peer.on('open', () => resolve(null)));
+        const results: string[] = [];
+        for (const ring of rings) {
+          results.push(
+            await new Promise<string>((resolve) => {
+              const conn = peer.connect(to, { serialization: 'json' });
+              conn.on('open', () => conn.send({ t: 'ring', ring }));
+              conn.on('data', (data: { t: string }) => resolve(`answered:${data.t}`));
+              conn.on('close', () => resolve('closed'));
+              setTimeout(() => resolve('timeout'), 12_000);
+            }),
+          );
+        }
+        peer.destroy();
+        return results;
+      },
+      [address, [ring(aliceKey), ring(mallory.public)]] as [string, string[]],
+    );
+    await page.close();
+    expect(answers).toEqual(['closed', 'closed']);
+    expect((await presenceStatus(bob.call)).droppedRings).toBe(before.droppedRings + 2);
+    expect(await callWindowCount(pair.browser('bob'), 'callee')).toBe(0);
+  });
+
+  test('peer ids reveal nothing about handles', () => {
+    expect(peerServer.ids.length).toBeGreaterThan(4);
+    const ours = peerServer.ids.filter((id) => id !== 'mallory');
+    expect(ours.filter((id) => !/^[0-9a-f]{32}$/.test(id))).toEqual([]);
+  });
+
+  test('missed: unanswered for 45 s, both sides end and Bob logs a missed call', async () => {
+    const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
+    const [a, b] = await Promise.all([
+      waitForCallState(caller, 'ended', 60_000),
+      waitForCallState(callee, 'ended', 60_000),
+    ]);
+    expect(b.reason).toBe('missed');
+    expect(a.reason).toBe('no-answer');
+    const bobLog = await callLog(pair.vault('bob').call);
+    expect(bobLog[0]).toMatchObject({ handle: 'alice', direction: 'in', outcome: 'missed' });
+    await closeCallWindows();
+  }, 90_000);
+});
