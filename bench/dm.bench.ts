@@ -584,6 +584,8 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
     // --- live: new encrypted row → reader ready ---
     if (!overTime()) {
       await b.test.goto(`https://x.com/i/chat/${CONV}`);
+      // Bob looks at the conversation: a background tab gets no rendering updates at all.
+      await b.raw.bringToFront();
       await inPage(b.raw, waitVisibleDone, true);
       await inPage(b.raw, () => {
         const w = window as unknown as {

@@ -30,6 +30,13 @@ const ERROR_TEXT: Record<MessageErrorReason, string> = {
 
 const MESSAGE_ID = /^[0-9a-f]{64}$/;
 
+/**
+ * The content script mounts a reader while the vault is still storing its message (the two
+ * run side by side, to show it sooner): until the vault has it, ask again after these waits,
+ * then say there is no record.
+ */
+const ASK_AGAIN_MS = [30, 60, 120, 250, 500, 1000, 2000, 4000, 8000];
+
 /** The reader frame: a decrypted message, shown as text, in place of X's ciphertext. */
 export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
   const [loaded, setLoaded] = useState<Loaded>({ phase: 'loading' });
@@ -41,10 +48,27 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
       setLoaded({ phase: 'failed', error: null });
       return;
     }
-    void callVault('message.get', { messageId }).then((result) => {
-      if (result.ok && result.value) setLoaded({ phase: 'ready', message: result.value });
-      else setLoaded({ phase: 'failed', error: result.ok ? null : result.error });
-    });
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async (attempt: number): Promise<void> => {
+      const result = await callVault('message.get', { messageId });
+      if (stopped) return;
+      if (result.ok && result.value) {
+        setLoaded({ phase: 'ready', message: result.value });
+        return;
+      }
+      const wait = ASK_AGAIN_MS[attempt];
+      if (result.ok && wait !== undefined) {
+        timer = setTimeout(() => void load(attempt + 1), wait);
+        return;
+      }
+      setLoaded({ phase: 'failed', error: result.ok ? null : result.error });
+    };
+    void load(0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [messageId]);
 
   const accept = async (message: MessageView) => {

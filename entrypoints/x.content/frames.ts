@@ -29,14 +29,20 @@ export function createExtensionFrame(
   kind: 'compose-frame' | 'reader',
   params: Record<string, string>,
   signal: AbortSignal,
-  handlers: { onReady?: (frame: HTMLIFrameElement) => void; onClose?: () => void } = {},
+  handlers: {
+    onReady?: (frame: HTMLIFrameElement) => void;
+    onClose?: () => void;
+    /** The frame asks for `height`; `apply` resizes it (default: at once). */
+    onResize?: (height: number, apply: () => void) => void;
+  } = {},
   initialHeight = 40,
 ): HTMLIFrameElement {
   const iframe = document.createElement('iframe');
   iframe.dataset.sotto = kind;
   const url = new URL(browser.runtime.getURL(`/${page}`));
   url.searchParams.set('host', location.origin);
-  url.searchParams.set('theme', currentTheme());
+  const createdWith = currentTheme();
+  url.searchParams.set('theme', createdWith);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   iframe.title = kind === 'reader' ? 'Sotto encrypted message' : 'Sotto secure message';
   Object.assign(iframe.style, {
@@ -53,11 +59,19 @@ export function createExtensionFrame(
     (message) => {
       if (message.type === 'ready') {
         iframe.dataset.sottoFrame = 'ready';
-        // The theme may have changed while the frame loaded.
-        postToFrame(iframe, { type: 'theme', theme: currentTheme() }, extensionOrigin());
+        // The theme may have changed while the frame loaded (posting to a frame is not free:
+        // only then).
+        if (currentTheme() !== createdWith)
+          postToFrame(iframe, { type: 'theme', theme: currentTheme() }, extensionOrigin());
         handlers.onReady?.(iframe);
       }
-      if (message.type === 'resize') iframe.style.height = `${message.height}px`;
+      if (message.type === 'resize') {
+        const apply = () => {
+          iframe.style.height = `${message.height}px`;
+        };
+        if (handlers.onResize) handlers.onResize(message.height, apply);
+        else apply();
+      }
       if (message.type === 'close') handlers.onClose?.();
     },
     signal,

@@ -8,6 +8,8 @@ export const X_SELECTORS = {
   chatEmbedRoute: '[data-testid="xchatEmbedRoute"]',
   conversationPanel: 'section[data-testid="dm-conversation-panel"]',
   conversationHeader: '[data-testid="dm-conversation-header"]',
+  /** The scrolling element around the message list. */
+  messageScroller: '[data-testid="dm-message-scroller"]',
   messageList: '[data-testid="dm-message-list"]',
   messageRow: '[data-dm-message-row]',
   composerForm: 'form[data-testid="dm-composer-form"]',
