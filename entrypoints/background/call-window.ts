@@ -34,16 +34,18 @@ export async function openRingingWindow(ring: IncomingRing): Promise<void> {
     url: browser.runtime.getURL(`${CALL_PAGE}?${params}`),
   });
   await browser.storage.session.set({ [WINDOW_KEY(ring.callId)]: created?.id });
-  await browser.notifications
-    .create(ring.callId, {
+  try {
+    await browser.notifications.create(ring.callId, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
       title: ring.media === 'video' ? 'Incoming video call' : 'Incoming voice call',
       message: `@${ring.handle} is calling you on Sotto`,
-      requireInteraction: true,
-    })
+      // Firefox's notifications have no such option (its schema refuses it).
+      ...(import.meta.env.FIREFOX ? {} : { requireInteraction: true }),
+    });
+  } catch {
     // A notification is a courtesy: the ringing window is what rings.
-    .catch(() => {});
+  }
 }
 
 /** Clicking the notification brings the ringing window forward. */

@@ -6,6 +6,7 @@ import { ed25519KeyPair } from '../../lib/crypto/primitives';
 import { systemRandom } from '../../lib/crypto/random';
 import type { Fixture } from '../fixtures/server';
 import { clickDeep, waitForCount } from './harness/actions';
+import { selectedBrowsers } from './harness/browsers';
 import {
   AUDIO_BUTTON,
   CALL_BUTTON,
@@ -49,13 +50,15 @@ afterAll(async () => {
   await Promise.all([fixture?.close(), peerServer?.stop()]);
 });
 
-describe('calls in chromium', () => {
+const browsers = selectedBrowsers();
+
+describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (browserName) => {
   let pair: Pair;
   const opened: TestPage[] = [];
 
   beforeAll(async () => {
     fixture.reset();
-    pair = await Pair.open(fixture, 'chromium', { fakeMedia: true });
+    pair = await Pair.open(fixture, browserName, { fakeMedia: true });
     await pair.establish();
     await waitForPresence(pair.vault('bob').call);
     await waitForPresence(pair.vault('alice').call);
@@ -253,4 +256,53 @@ describe('calls in chromium', () => {
     expect(bobLog[0]).toMatchObject({ handle: 'alice', direction: 'in', outcome: 'missed' });
     await closeCallWindows();
   }, 90_000);
+});
+
+// Firefox: presence runs in the MV2 background page; an audio call end to end.
+describe.each(browsers.filter((name) => name === 'firefox'))('calls in %s', (browserName) => {
+  let pair: Pair;
+  const opened: TestPage[] = [];
+
+  beforeAll(async () => {
+    fixture.reset();
+    pair = await Pair.open(fixture, browserName, { fakeMedia: true });
+    await pair.establish();
+  }, 120_000);
+
+  afterAll(async () => {
+    await pair?.close();
+  });
+
+  afterEach(async () => {
+    for (const page of opened.splice(0)) await page.close().catch(() => {});
+  });
+
+  test('presence connects from the background page on both sides', async () => {
+    await waitForPresence(pair.vault('bob').call);
+    await waitForPresence(pair.vault('alice').call);
+  });
+
+  test('audio: Bob rings, accepts; audio flows; the SAS matches; hang-up ends both', async () => {
+    const page = pair.page('alice');
+    await page.goto('https://x.com/bob');
+    await waitForCount(page, CALL_BUTTON, 2);
+    await clickDeep(page, AUDIO_BUTTON);
+    const caller = await waitForCallPage(pair.browser('alice'), 'caller');
+    const callee = await waitForCallPage(pair.browser('bob'), 'callee');
+    opened.push(caller, callee);
+    await waitForCallState(callee, 'ringing');
+    await press(callee, 'accept-call');
+    const [a, b] = await Promise.all([
+      waitForCallState(caller, 'connected'),
+      waitForCallState(callee, 'connected'),
+    ]);
+    expect(a.sas).toMatch(/^(\S+ ){4}\S+$/u);
+    expect(a.sas).toBe(b.sas);
+    for (const side of [caller, callee]) {
+      const { first, second } = await sampleMedia(side);
+      expect(second.bytes).toBeGreaterThan(first.bytes);
+    }
+    await press(caller, 'hangup');
+    await Promise.all([waitForCallState(caller, 'ended'), waitForCallState(callee, 'ended')]);
+  });
 });
