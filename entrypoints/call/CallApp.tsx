@@ -176,8 +176,10 @@ export default function CallApp({ controller }: CallAppProps) {
           data-sotto-quality={view.quality}
           data-sotto-bytes-received={view.received?.bytes}
           data-sotto-frames-decoded={view.received?.frames}
+          data-sotto-route={view.route ?? undefined}
         >
           Connection: {view.quality}
+          {view.route === 'relay' ? ' · relayed' : ''}
           {view.received
             ? ` · received ${(view.received.bytes / 1024).toFixed(0)} KB${view.media === 'video' ? `, ${view.received.frames} frames` : ''}`
             : ''}

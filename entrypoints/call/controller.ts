@@ -52,6 +52,8 @@ export interface CallView {
   quality: Quality | null;
   /** Bytes and video frames received so far (shown under the quality). */
   received: { bytes: number; frames: number } | null;
+  /** How media travels: straight between the browsers, or through a TURN relay. */
+  route: 'direct' | 'relay' | null;
   local: MediaStream | null;
   remote: MediaStream | null;
   /** Asking the browser for the microphone/camera the first time. */
@@ -106,6 +108,7 @@ export class CallController {
       cameraOff: false,
       quality: null,
       received: null,
+      route: null,
       local: null,
       remote: null,
       askingPermission: false,
@@ -470,15 +473,19 @@ export class CallController {
       let lost = 0;
       let received = 0;
       let rtt: number | null = null;
+      let localCandidate: string | null = null;
+      const candidateTypes = new Map<string, string>();
       report.forEach((stat) => {
+        if (stat.type === 'local-candidate') candidateTypes.set(stat.id, stat.candidateType);
         if (stat.type === 'inbound-rtp') {
           bytes += stat.bytesReceived ?? 0;
           frames += stat.framesDecoded ?? 0;
           lost += stat.packetsLost ?? 0;
           received += stat.packetsReceived ?? 0;
         }
-        if (stat.type === 'candidate-pair' && stat.nominated && stat.currentRoundTripTime) {
-          rtt = stat.currentRoundTripTime as number;
+        if (stat.type === 'candidate-pair' && stat.nominated && stat.state === 'succeeded') {
+          localCandidate = stat.localCandidateId ?? null;
+          if (stat.currentRoundTripTime) rtt = stat.currentRoundTripTime as number;
         }
       });
       const lossRate = received + lost > 0 ? lost / (received + lost) : 0;
@@ -490,7 +497,9 @@ export class CallController {
           : lossRate > 0.02 || (rtt ?? 0) > 0.25
             ? 'fair'
             : 'good';
-      this.#update({ quality, received: { bytes, frames } });
+      const type = localCandidate ? candidateTypes.get(localCandidate) : undefined;
+      const route = type === undefined ? null : type === 'relay' ? 'relay' : 'direct';
+      this.#update({ quality, received: { bytes, frames }, route });
     };
     void sample();
     this.#statsTimer = setInterval(sample, 1000);

@@ -24,6 +24,18 @@ export interface PeerJsOptions {
   config: { iceServers: IceServer[]; iceTransportPolicy: RTCIceTransportPolicy };
 }
 
+/**
+ * Only TURN servers configured means "relay everything": the other side then never learns
+ * this browser's addresses (docs/SELF-HOSTING.md). With any STUN server, direct paths are
+ * tried first and TURN is the fallback.
+ */
+export function transportPolicyFor(iceServers: IceServer[]): RTCIceTransportPolicy {
+  const urls = iceServers.flatMap((server) =>
+    Array.isArray(server.urls) ? server.urls : [server.urls],
+  );
+  return urls.length > 0 && urls.every((url) => url.startsWith('turn')) ? 'relay' : 'all';
+}
+
 export function peerJsOptions(settings: PeerSettings): PeerJsOptions | null {
   let url: URL;
   try {
@@ -43,13 +55,13 @@ export function peerJsOptions(settings: PeerSettings): PeerJsOptions | null {
     pingInterval: 5000,
     config: {
       iceServers: settings.iceServers.map((server) => ({ ...server })),
-      iceTransportPolicy: settings.iceTransportPolicy ?? 'all',
+      iceTransportPolicy: settings.iceTransportPolicy ?? transportPolicyFor(settings.iceServers),
     },
   };
 }
 
-/** Delay before reconnect attempt `n` (0-based): 1 s doubling to 60 s, with ±20 % jitter. */
+/** Delay before reconnect attempt `n` (0-based): 1 s doubling to 60 s, plus up to 25 % jitter. */
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return Math.round(base * (1 + 0.25 * random()));
 }

@@ -25,6 +25,7 @@ import { startE2EFixture } from './harness/host';
 import { Pair } from './harness/pair';
 import { startPeerServer, type TestPeerServer } from './harness/peer-server';
 import type { TestPage } from './harness/session';
+import { startTurnServer, TURN_SERVER } from './harness/turn';
 
 /** The part of PeerJS Mallory's page uses. */
 interface MalloryPeer {
@@ -166,6 +167,43 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     const bobLog = await callLog(pair.vault('bob').call);
     expect(bobLog[0]).toMatchObject({ handle: 'alice', outcome: 'declined' });
     await closeCallWindows();
+  });
+
+  test('relay: with only a TURN server (coturn) configured, media flows through the relay', async () => {
+    const turn = await startTurnServer();
+    try {
+      for (const who of ['alice', 'bob'] as const) {
+        const set = await pair.vault(who).call('settings.set', { iceServers: [TURN_SERVER] });
+        expect(set.ok).toBe(true);
+      }
+      const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
+      await press(callee, 'accept-call');
+      await Promise.all([
+        waitForCallState(caller, 'connected'),
+        waitForCallState(callee, 'connected'),
+      ]);
+      for (const page of [caller, callee]) {
+        const { first, second } = await sampleMedia(page);
+        expect(second.bytes).toBeGreaterThan(first.bytes);
+        expect(second.frames).toBeGreaterThan(first.frames);
+        expect(
+          await page.evaluate(
+            () =>
+              document
+                .querySelector('[data-sotto="call-quality"]')
+                ?.getAttribute('data-sotto-route'),
+            null,
+          ),
+        ).toBe('relay');
+      }
+      await press(caller, 'hangup');
+      await waitForCallState(callee, 'ended');
+    } finally {
+      for (const who of ['alice', 'bob'] as const) {
+        await pair.vault(who).call('settings.set', { iceServers: null });
+      }
+      await turn.stop();
+    }
   });
 
   test('a ring signed by the wrong key and a ring from a stranger never ring, and are counted', async () => {
