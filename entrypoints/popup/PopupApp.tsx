@@ -14,6 +14,7 @@ import {
 } from '@/lib/rpc/protocol';
 import { HOST_MATCHES } from '@/lib/sites/hosts';
 import CallActions from './CallActions';
+import CallsStatus from './CallsStatus';
 
 /**
  * The person in the X conversation the user was just looking at: the most recently used X tab
@@ -88,6 +89,7 @@ export default function PopupApp() {
       ) : null}
       {partner ? <ContactCard handle={partner} /> : null}
       {partner ? <CallActions handle={partner} /> : null}
+      {status.phase === 'ready' && !locked ? <CallsStatus /> : null}
       {status.phase === 'ready' && !locked && !partner ? (
         <p class="status" data-sotto="no-conversation">
           {t('popupNoConversation')}

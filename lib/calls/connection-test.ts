@@ -8,8 +8,9 @@
  * Uses the real PeerJS and RTCPeerConnection (an extension page has both); the factories are
  * parameters so unit tests can drive the outcomes.
  */
-import { Peer, type PeerJSOption } from 'peerjs';
+import { Peer, type PeerOptions } from 'peerjs';
 import type { CallDefaults, IceServer } from '../config/build-defaults';
+import { peerJsOptions } from './peer-options';
 
 export type ConnectionCheck = 'signaling' | 'stun' | 'turn';
 
@@ -39,7 +40,7 @@ interface PeerLike {
 }
 
 export interface ConnectionTestDeps {
-  createPeer: (options: PeerJSOption) => PeerLike;
+  createPeer: (options: Partial<PeerOptions>) => PeerLike;
   createPeerConnection: (config: RTCConfiguration) => RTCPeerConnection;
   timeoutMs: number;
 }
@@ -49,20 +50,6 @@ const DEFAULT_DEPS: ConnectionTestDeps = {
   createPeerConnection: (config) => new RTCPeerConnection(config),
   timeoutMs: CHECK_TIMEOUT_MS,
 };
-
-/** PeerJS options for a signaling URL: `secure` from its scheme, the ICE servers explicit. */
-export function peerOptionsFor(signalingUrl: string, iceServers: IceServer[]): PeerJSOption {
-  const url = new URL(signalingUrl);
-  const secure = url.protocol === 'https:';
-  return {
-    host: url.hostname,
-    port: url.port ? Number(url.port) : secure ? 443 : 80,
-    path: url.pathname,
-    secure,
-    config: { iceServers },
-    debug: 0,
-  };
-}
 
 /** The ICE servers reduced to the URLs of one kind (credentials kept with their URLs). */
 export function serversOfKind(servers: IceServer[], kind: 'stun' | 'turn'): IceServer[] {
@@ -77,9 +64,12 @@ export function serversOfKind(servers: IceServer[], kind: 'stun' | 'turn'): IceS
 }
 
 function checkSignaling(settings: CallDefaults, deps: ConnectionTestDeps): Promise<CheckResult> {
+  // The same options a call uses (lib/calls/peer-options): what works here works there.
+  const options = peerJsOptions(settings);
   let peer: PeerLike;
   try {
-    peer = deps.createPeer(peerOptionsFor(settings.signalingUrl, settings.iceServers));
+    if (!options) throw new Error('bad-url');
+    peer = deps.createPeer(options);
   } catch {
     return Promise.resolve({ check: 'signaling', outcome: 'failed', reason: 'unreachable' });
   }

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import {
   type CheckResult,
   type ConnectionTestDeps,
-  peerOptionsFor,
   serversOfKind,
   testConnection,
 } from '../../../lib/calls/connection-test';
@@ -77,27 +76,7 @@ const SETTINGS = {
   ],
 };
 
-describe('PeerJS options from a signaling URL', () => {
-  test('secure from https, port and path from the URL, ICE servers passed explicitly', () => {
-    expect(peerOptionsFor(SETTINGS.signalingUrl, SETTINGS.iceServers)).toEqual({
-      host: 'peer.example.org',
-      port: 8443,
-      path: '/peerjs',
-      secure: true,
-      config: { iceServers: SETTINGS.iceServers },
-      debug: 0,
-    });
-    expect(peerOptionsFor('http://127.0.0.1/peerjs', [])).toMatchObject({
-      port: 80,
-      secure: false,
-    });
-    expect(peerOptionsFor('https://0.peerjs.com/', [])).toMatchObject({
-      port: 443,
-      secure: true,
-      path: '/',
-    });
-  });
-
+describe('ICE servers by kind', () => {
   test('servers split by kind keep their credentials with their URLs', () => {
     expect(serversOfKind(SETTINGS.iceServers, 'stun')).toEqual([
       { urls: ['stun:stun.example.org:3478'], username: 'u', credential: 'p' },
@@ -129,6 +108,14 @@ describe('the connection test', () => {
     expect(heard).toHaveLength(3);
     expect(peer.destroyed()).toBe(1);
     expect(pc.closed()).toBe(2);
+    // PeerJS gets what a call would: secure from the scheme, port and path from the URL.
+    expect(peer.created[0]).toMatchObject({
+      host: 'peer.example.org',
+      port: 8443,
+      path: '/peerjs',
+      secure: true,
+      config: { iceServers: SETTINGS.iceServers },
+    });
     // The TURN check allows relays only: a direct candidate cannot make it pass.
     expect(pc.configs.find((c) => c.iceTransportPolicy === 'relay')?.iceServers).toEqual(
       serversOfKind(SETTINGS.iceServers, 'turn'),
