@@ -93,6 +93,7 @@ export class CallController {
   #startedAt = Date.now();
   #lastBytes = 0;
   #port: ReturnType<typeof browser.runtime.connect> | null = null;
+  #unsent: ControlMessage[] = [];
 
   constructor(private readonly start: CallStart) {
     this.#view = {
@@ -317,6 +318,7 @@ export class CallController {
 
   #attachControl(connection: DataConnection): void {
     this.#control = connection;
+    connection.on('open', () => this.#flush());
     connection.on('data', (data) => {
       const message = readControlMessage(data);
       if (message) void this.#onControl(message);
@@ -331,12 +333,23 @@ export class CallController {
     });
   }
 
+  /** Sends now, or as soon as the channel opens (a quick "Decline" can beat its opening). */
   #send(message: ControlMessage): void {
+    const control = this.#control;
+    if (!control) return;
+    if (!control.open) {
+      this.#unsent.push(message);
+      return;
+    }
     try {
-      if (this.#control?.open) void this.#control.send(message);
+      void control.send(message);
     } catch {
       // A closing channel: the other side learns from the channel closing instead.
     }
+  }
+
+  #flush(): void {
+    for (const message of this.#unsent.splice(0)) this.#send(message);
   }
 
   async #onControl(message: ControlMessage): Promise<void> {
@@ -571,8 +584,13 @@ export class CallController {
       text: TEXT.end(reason, handle, this.#view.media),
       quality: null,
     });
-    // Let a last control message leave before the channel goes.
-    setTimeout(() => this.#teardown(), 300);
+    // Let a last control message leave before the channel goes (waiting for it to open if
+    // it has not yet, for a few seconds at most).
+    const leave = (waited: number) => {
+      if (this.#unsent.length > 0 && waited < 3000) setTimeout(() => leave(waited + 100), 100);
+      else setTimeout(() => this.#teardown(), 300);
+    };
+    leave(0);
     await this.#record(reason);
   }
 

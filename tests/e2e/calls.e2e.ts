@@ -206,6 +206,32 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     }
   });
 
+  test('a PeerServer outage: "can\'t reach the call server", and both sides recover when it returns', async () => {
+    await peerServer.stop();
+    const bob = pair.vault('bob').call;
+    const offline = await waitForPresence(bob, 'offline');
+    expect(offline.detail).toContain("Can't reach the call server");
+    const page = pair.page('alice');
+    await page.bringToFront();
+    await clickDeep(page, AUDIO_BUTTON);
+    const caller = await waitForCallPage(pair.browser('alice'), 'caller');
+    opened.push(caller);
+    const failed = await waitForCallState(caller, 'failed');
+    expect(failed.reason).toBe('server');
+    expect(failed.text).toContain("Can't reach the call server");
+
+    await peerServer.start();
+    await waitForPresence(bob, 'connected', 30_000);
+    await waitForPresence(pair.vault('alice').call, 'connected', 30_000);
+    // "Try again" in the same window places the call.
+    await press(caller, 'retry-call');
+    const callee = await waitForCallPage(pair.browser('bob'), 'callee');
+    opened.push(callee);
+    await waitForCallState(callee, 'ringing');
+    await press(callee, 'decline-call');
+    await waitForCallState(caller, 'declined');
+  }, 90_000);
+
   test('a ring signed by the wrong key and a ring from a stranger never ring, and are counted', async () => {
     const bob = pair.vault('bob');
     const before = await presenceStatus(bob.call);

@@ -105,6 +105,7 @@ type Call = (
 
 export interface PresenceShown {
   state: string;
+  detail: string | null;
   droppedRings: number;
 }
 
