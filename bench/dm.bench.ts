@@ -124,7 +124,10 @@ async function newPagePair(
 ): Promise<{ test: TestPage; raw: Page }> {
   const before = new Set(session.context.pages());
   const test = await session.newPage();
-  const raw = session.context.pages().find((p) => !before.has(p));
+  // Not an extension page (Sotto opens its welcome page on install, at a time of its own).
+  const raw = session.context
+    .pages()
+    .find((p) => !before.has(p) && !p.url().startsWith('chrome-extension://'));
   if (!raw) throw new Error('could not find the new page');
   return { test, raw };
 }
