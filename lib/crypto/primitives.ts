@@ -154,6 +154,11 @@ function words(bytes: Uint8Array): Uint32Array {
 const SIGMA = words(Uint8Array.from('expand 32-byte k', (c) => c.charCodeAt(0)));
 const CHAIN_KEY_INPUT = words(LABEL_CHAIN_KEY.slice());
 const MESSAGE_KEY_INPUT = words(LABEL_MESSAGE_KEY.slice());
+/** KDF_CK's working memory: chain key | next chain key | message key, as bytes and words. */
+const CHAIN_SCRATCH_BYTES = new Uint8Array(3 * KEY);
+const CHAIN_SCRATCH_KEY = words(CHAIN_SCRATCH_BYTES.subarray(0, KEY));
+const CHAIN_SCRATCH_NEXT = words(CHAIN_SCRATCH_BYTES.subarray(KEY, 2 * KEY));
+const CHAIN_SCRATCH_MESSAGE = words(CHAIN_SCRATCH_BYTES.subarray(2 * KEY));
 
 /** HChaCha20 (draft-irtf-cfrg-xchacha §2.2): 32 bytes from a 32-byte key and 16-byte input. */
 export function hchacha20(key: Uint8Array, input: Uint8Array): Uint8Array {
@@ -173,11 +178,14 @@ export function hchacha20(key: Uint8Array, input: Uint8Array): Uint8Array {
  */
 export function kdfChain(ck: Uint8Array): { messageKey: Uint8Array; chainKey: Uint8Array } {
   abytes(ck, KEY, 'chain key');
-  const key = words(ck);
-  const chainKey = new Uint8Array(KEY);
-  const messageKey = new Uint8Array(KEY);
-  hchacha(SIGMA, key, CHAIN_KEY_INPUT, words(chainKey));
-  hchacha(SIGMA, key, MESSAGE_KEY_INPUT, words(messageKey));
+  // Every message steps a chain twice (sender and receiver), so the word views live in one
+  // scratch buffer instead of five new typed arrays per step; it is wiped before returning.
+  CHAIN_SCRATCH_BYTES.set(ck);
+  hchacha(SIGMA, CHAIN_SCRATCH_KEY, CHAIN_KEY_INPUT, CHAIN_SCRATCH_NEXT);
+  hchacha(SIGMA, CHAIN_SCRATCH_KEY, MESSAGE_KEY_INPUT, CHAIN_SCRATCH_MESSAGE);
+  const chainKey = CHAIN_SCRATCH_BYTES.slice(KEY, 2 * KEY);
+  const messageKey = CHAIN_SCRATCH_BYTES.slice(2 * KEY);
+  CHAIN_SCRATCH_BYTES.fill(0);
   return { messageKey, chainKey };
 }
 

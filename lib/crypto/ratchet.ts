@@ -27,7 +27,7 @@
  * Receiving tries the expected next message of the current receiving chain first, by its
  * body alone (see {@link decryptWire}); everything else goes through the header.
  */
-import { bytesEqual, concatBytes, fromHex, readU32be, toHex, writeU32be } from './bytes';
+import { bytesEqual, concatBytes, fromHex, readU32be, writeU32be } from './bytes';
 import {
   FRAME_WHOLE,
   HEADER_PLAIN,
@@ -142,12 +142,11 @@ function bodyAd(
 let cachedSessionId = '';
 let cachedSessionIdBytes: Uint8Array = new Uint8Array(SESSION_ID);
 
-/** The session id's 8 bytes (read-only: only ever copied into frames). */
-function sessionIdBytes(sessionId: string): Uint8Array {
+/** The session id's 8 bytes (read-only: only copied and compared), or null if malformed. */
+function sessionIdBytes(sessionId: string): Uint8Array | null {
   if (sessionId !== cachedSessionId) {
     const bytes = fromHex(sessionId);
-    if (!bytes || bytes.length !== SESSION_ID)
-      throw new TypeError('ratchetEncrypt: bad session id');
+    if (!bytes || bytes.length !== SESSION_ID) return null;
     cachedSessionId = sessionId;
     cachedSessionIdBytes = bytes;
   }
@@ -186,6 +185,7 @@ export function ratchetEncrypt(
   if (!state.cks || !state.hks) throw new TypeError('ratchetEncrypt: this session cannot send yet');
   if (state.ns >= 0xffffffff) throw new RangeError('ratchetEncrypt: sending chain exhausted');
   const sessionId = sessionIdBytes(state.sessionId);
+  if (!sessionId) throw new TypeError('ratchetEncrypt: bad session id');
   const { messageKey, chainKey } = kdfChain(state.cks);
   // The frame is written in place: 00 | prefix | nonce | sealed header | body.
   const init = state.pendingInit;
@@ -234,7 +234,8 @@ export function ratchetDecrypt(
   if (!payload.ok) return payload;
   const p = payload.value;
   if (p.type === 'invite') return fail('MALFORMED', 'an invite, not a message');
-  if (toHex(p.sessionId) !== state.sessionId)
+  const sessionId = sessionIdBytes(state.sessionId);
+  if (!sessionId || !bytesEqual(p.sessionId, sessionId))
     return fail('UNKNOWN_SESSION', 'envelope of another session');
   return decryptWire(state, p.wire, options.ad ?? EMPTY, options.rng ?? systemRandom);
 }
