@@ -36,6 +36,15 @@ export default defineBackground({
       config: async () => handlers['presence.config']({}, self),
       ring: async (ring) => (await handlers['call.ring']({ ring }, self)).answer,
     });
+    // The listener reads its settings when it connects: reconnect when they may have changed.
+    for (const type of ['settings.set', 'vault.unlock', 'backup.import'] as const) {
+      const handle = handlers[type] as (...args: unknown[]) => Promise<unknown>;
+      (handlers as Record<string, unknown>)[type] = async (...args: unknown[]) => {
+        const result = await handle(...args);
+        presence?.restart();
+        return result;
+      };
+    }
     focusCallOnNotificationClick();
     trackCallWindows();
     // A first install opens the welcome page (what Sotto protects, key, passphrase, backup).

@@ -14,10 +14,13 @@ type Status = Omit<PresenceStatus, 'droppedRings'>;
 
 export interface PresenceHost {
   status(): Promise<Status>;
+  /** Connect afresh now: the call settings changed or the vault was unlocked. */
+  restart(): void;
 }
 
 /** Asks the offscreen document for its status (it answers `sottoPresence: 'status'`). */
 export const PRESENCE_STATUS_QUERY = { sottoPresence: 'status' } as const;
+const PRESENCE_RESTART = { sottoPresence: 'restart' } as const;
 
 const OFFSCREEN_PAGE = '/offscreen.html';
 
@@ -62,6 +65,11 @@ export function startPresenceHost(local: {
           .catch(() => null)) as Status | null;
         return reply ?? { state: 'starting', detail: null };
       },
+      restart() {
+        void ensureOffscreenDocument(offscreen).then(() =>
+          browser.runtime.sendMessage(PRESENCE_RESTART).catch(() => {}),
+        );
+      },
     };
   }
   const presence = new Presence({
@@ -76,5 +84,5 @@ export function startPresenceHost(local: {
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   });
   presence.start();
-  return { status: async () => presence.status };
+  return { status: async () => presence.status, restart: () => presence.restart() };
 }

@@ -388,7 +388,7 @@ export class CallController {
   async accept(): Promise<void> {
     if (this.#view.state !== 'ringing' || !this.#peer || !this.#callerPeerId || !this.#keys) return;
     this.#update({ state: 'connecting', text: TEXT.connecting });
-    await browser.notifications?.clear(this.#keys.callId).catch(() => {});
+    void browser.notifications?.clear(this.#keys.callId).catch(() => {});
     const local = await this.#getMedia();
     if (!local) return;
     this.#send({ t: 'accept' });

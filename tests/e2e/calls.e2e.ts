@@ -76,6 +76,8 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
 
   /** Alice clicks a call button on Bob's profile; returns both call windows (Bob's ringing). */
   async function aliceCallsBob(button: string, nth: number) {
+    // Bob's browser is online: his presence listener is connected.
+    await waitForPresence(pair.vault('bob').call);
     const page = pair.page('alice');
     if (!page.url().endsWith('/bob')) await page.goto('https://x.com/bob');
     await waitForCount(page, CALL_BUTTON, 2);

@@ -1,0 +1,181 @@
+// The presence listener against a fake PeerJS and a fake clock: reconnects with backoff,
+// answers rings the vault accepts, and tells refused callers nothing.
+import { describe, expect, test } from 'vitest';
+import {
+  type ConfigAnswer,
+  Presence,
+  type PresenceConnection,
+  type PresencePeer,
+  SERVER_UNREACHABLE,
+} from '../../../lib/calls/presence';
+import type { PresenceConfig, RingAnswer } from '../../../lib/rpc/protocol';
+
+type Handler = (...args: never[]) => void;
+
+class FakeEmitter {
+  handlers = new Map<string, Handler[]>();
+  on(event: string, listener: Handler): void {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), listener]);
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const handler of this.handlers.get(event) ?? [])
+      (handler as (...a: unknown[]) => void)(...args);
+  }
+}
+
+class FakePeer extends FakeEmitter implements PresencePeer {
+  destroyed = false;
+  constructor(readonly id: string) {
+    super();
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+class FakeConnection extends FakeEmitter implements PresenceConnection {
+  sent: unknown[] = [];
+  closed = false;
+  send(data: unknown): void {
+    this.sent.push(data);
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const CONFIG: PresenceConfig = {
+  address: 'ab'.repeat(16),
+  signalingUrl: 'http://127.0.0.1:9000/peerjs',
+  iceServers: [{ urls: 'stun:127.0.0.1:3478' }],
+};
+
+function setup(
+  options: { config?: () => Promise<ConfigAnswer>; ring?: (r: string) => Promise<RingAnswer> } = {},
+) {
+  const peers: FakePeer[] = [];
+  const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
+  const presence = new Presence({
+    config: options.config ?? (async () => ({ ok: true, config: CONFIG })),
+    ring: options.ring ?? (async () => 'ringing'),
+    createPeer: (id, peerOptions) => {
+      expect(peerOptions).toMatchObject({
+        host: '127.0.0.1',
+        port: 9000,
+        path: '/peerjs',
+        secure: false,
+      });
+      const peer = new FakePeer(id);
+      peers.push(peer);
+      return peer;
+    },
+    setTimeout: (fn, ms) => {
+      const timer = { fn, ms, cleared: false };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (handle) => {
+      (handle as { cleared: boolean }).cleared = true;
+    },
+  });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  /** Fires the pending reconnect timer, as the clock would. */
+  const fire = async () => {
+    const timer = timers.filter((t) => !t.cleared && t.ms >= 1000).pop()!;
+    timer.cleared = true;
+    timer.fn();
+    await settle();
+  };
+  return { presence, peers, timers, settle, fire };
+}
+
+describe('the presence listener', () => {
+  test('listens under the presence address and says when it is connected', async () => {
+    const { presence, peers, settle } = setup();
+    presence.start();
+    await settle();
+    expect(peers.map((p) => p.id)).toEqual([CONFIG.address]);
+    expect(presence.status.state).toBe('connecting');
+    peers[0]!.emit('open', CONFIG.address);
+    expect(presence.status).toEqual({ state: 'connected', detail: null });
+  });
+
+  test('a lost server means "offline", then reconnects with growing delays, never below 1 s', async () => {
+    const { presence, peers, timers, settle, fire } = setup();
+    presence.start();
+    await settle();
+    peers[0]!.emit('error', { type: 'network' });
+    expect(presence.status).toEqual({ state: 'offline', detail: SERVER_UNREACHABLE });
+    expect(peers[0]!.destroyed).toBe(true);
+    await fire();
+    peers[1]!.emit('disconnected');
+    await fire();
+    const delays = timers.filter((t) => t.ms >= 1000).map((t) => t.ms);
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBeGreaterThanOrEqual(1000);
+    expect(delays[1]).toBeGreaterThan(delays[0]!);
+    // Back again: the backoff starts over.
+    peers[2]!.emit('open', CONFIG.address);
+    expect(presence.status.state).toBe('connected');
+    peers[2]!.emit('error', { type: 'server-error' });
+    expect(timers.filter((t) => t.ms >= 1000).at(-1)!.ms).toBeLessThan(1250 + 1);
+    presence.stop();
+  });
+
+  test('a failed connection to one caller does not drop the listener', async () => {
+    const { presence, peers, settle } = setup();
+    presence.start();
+    await settle();
+    peers[0]!.emit('open', CONFIG.address);
+    peers[0]!.emit('error', { type: 'peer-unavailable' });
+    expect(presence.status.state).toBe('connected');
+    expect(peers[0]!.destroyed).toBe(false);
+  });
+
+  test('a locked vault is shown as locked and retried', async () => {
+    const { presence, peers, timers, settle } = setup({
+      config: async () => ({ ok: false, state: 'locked', detail: 'Sotto is locked.' }),
+    });
+    presence.start();
+    await settle();
+    expect(presence.status).toEqual({ state: 'locked', detail: 'Sotto is locked.' });
+    expect(peers).toHaveLength(0);
+    expect(timers.some((t) => t.ms >= 1000 && !t.cleared)).toBe(true);
+  });
+
+  test('rings are answered as the vault decides; refused ones get no answer at all', async () => {
+    const answers: Record<string, RingAnswer> = {
+      good: 'ringing',
+      busy: 'busy',
+      forged: 'refused',
+    };
+    const { presence, peers, settle } = setup({ ring: async (ring) => answers[ring] ?? 'refused' });
+    presence.start();
+    await settle();
+    peers[0]!.emit('open', CONFIG.address);
+    const ring = async (text: unknown) => {
+      const connection = new FakeConnection();
+      peers[0]!.emit('connection', connection);
+      connection.emit('data', text);
+      await settle();
+      return connection;
+    };
+    expect((await ring({ t: 'ring', ring: 'good' })).sent).toEqual([{ t: 'ringing' }]);
+    expect((await ring({ t: 'ring', ring: 'busy' })).sent).toEqual([{ t: 'busy' }]);
+    const forged = await ring({ t: 'ring', ring: 'forged' });
+    expect(forged.sent).toEqual([]);
+    expect(forged.closed).toBe(true);
+    const junk = await ring({ t: 'hello' });
+    expect(junk.sent).toEqual([]);
+    expect(junk.closed).toBe(true);
+  });
+
+  test('a flood of connections is capped', async () => {
+    const { presence, peers, settle } = setup({ ring: () => new Promise(() => {}) });
+    presence.start();
+    await settle();
+    const connections = Array.from({ length: 12 }, () => new FakeConnection());
+    for (const connection of connections) peers[0]!.emit('connection', connection);
+    expect(connections.filter((c) => c.closed)).toHaveLength(4);
+  });
+});
