@@ -239,7 +239,9 @@ function createCallButtons({ handle, reference, startChat, signal }: CallButtons
     button.append(svg);
     shadow.append(style, button);
     styleFromReference(host);
-    watchTheme(() => styleFromReference(host), signal);
+    // X restyles its own buttons in the same update, possibly after we hear of it: look at
+    // them once that update has rendered.
+    watchTheme(() => requestAnimationFrame(() => styleFromReference(host)), signal);
 
     let busy = false;
     button.addEventListener(

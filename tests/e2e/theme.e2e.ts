@@ -113,6 +113,20 @@ describe.each(selectedBrowsers())("frames follow X's theme in %s", (browserName)
       return frames.length >= 3 && frames.every((f) => f.dataset.sottoFrame === 'ready');
     }, READER_FRAME);
 
+    // The call buttons in the header take the colour of X's own header button.
+    const callButtonColours = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+        const host = root?.querySelector<HTMLElement>('[data-sotto="call-button"]');
+        const xButton = root?.querySelector('[aria-label="Conversation info"]');
+        return {
+          ours: host?.style.getPropertyValue('--fg') ?? null,
+          xs: xButton ? getComputedStyle(xButton).color : null,
+        };
+      }, null);
+    const lightButtons = await callButtonColours();
+    expect(lightButtons.ours).toBe(lightButtons.xs);
+
     const light = await look(page, shot);
     expect(light.compose).toMatchObject({ polarity: 'dark-on-light' });
     expect(light.compose?.lightShare).toBeGreaterThan(0.5);
@@ -142,5 +156,14 @@ describe.each(selectedBrowsers())("frames follow X's theme in %s", (browserName)
     expect(dark.theirs).toMatchObject({ polarity: 'light-on-dark' });
     expect(dark.mine).toMatchObject({ polarity: 'light-on-dark' });
     for (const seen of Object.values(dark)) expect(seen?.contrast).toBeGreaterThan(80);
+
+    await page.waitFor((before: string | null) => {
+      const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+      const host = root?.querySelector<HTMLElement>('[data-sotto="call-button"]');
+      return host?.style.getPropertyValue('--fg') !== before;
+    }, lightButtons.ours);
+    const darkButtons = await callButtonColours();
+    expect(darkButtons.xs).not.toBe(lightButtons.xs);
+    expect(darkButtons.ours).toBe(darkButtons.xs);
   });
 });
