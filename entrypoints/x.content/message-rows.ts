@@ -239,7 +239,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       if (result.kind === 'unavailable' || result.kind === 'part-pending') {
         // Never fall back to showing the envelope: say what is wrong instead.
         removeFrame();
-        placeholder.isConnected || row.textElement.after(placeholder);
+        if (!placeholder.isConnected) row.textElement.after(placeholder);
         placeholder.textContent =
           result.kind === 'unavailable'
             ? UNAVAILABLE_TEXT[result.reason]
@@ -249,7 +249,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       const owner = shownBy.get(result.messageId);
       if (owner && owner !== rowElement && owner.isConnected) {
         removeFrame();
-        placeholder.isConnected || row.textElement.after(placeholder);
+        if (!placeholder.isConnected) row.textElement.after(placeholder);
         placeholder.dataset.sotto = 'duplicate';
         placeholder.style.minHeight = '0';
         placeholder.textContent = 'A copy of an earlier encrypted message (shown once, above).';
