@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import ContactCard from '@/components/ContactCard';
+import ErrorText from '@/components/ErrorText';
 import UnlockForm from '@/components/UnlockForm';
 import type { VaultState } from '@/components/useVault';
 import VaultStatusLine from '@/components/VaultStatusLine';
@@ -16,11 +17,18 @@ import { HOST_MATCHES } from '@/lib/sites/hosts';
 import CallActions from './CallActions';
 import CallsStatus from './CallsStatus';
 
+/** The X tab the popup opened over, and who its conversation is with. */
+interface CurrentConversation {
+  tabId: number;
+  windowId: number | undefined;
+  partner: string;
+}
+
 /**
  * The person in the X conversation the user was just looking at: the most recently used X tab
  * (the popup opens over it), asked through its content script.
  */
-async function currentPartner(): Promise<string | null> {
+async function currentConversation(): Promise<CurrentConversation | null> {
   const tabs = await browser.tabs.query({ url: HOST_MATCHES });
   const [recent] = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
   if (recent?.id === undefined) return null;
@@ -33,9 +41,32 @@ async function currentPartner(): Promise<string | null> {
     const reply = (await browser.tabs.sendMessage(recent.id, request, { frameId: 0 })) as
       | TabRequests['conversation.current']['output']
       | undefined;
-    return reply?.kind === 'direct' ? reply.partner : null;
+    if (reply?.kind !== 'direct' || !reply.partner) return null;
+    return { tabId: recent.id, windowId: recent.windowId, partner: reply.partner };
   } catch {
     return null;
+  }
+}
+
+/** Opens the compose frame in that tab and shows the tab; false if the tab could not. */
+async function openCompose(conversation: CurrentConversation): Promise<boolean> {
+  const request: TabRequest<'compose.open'> = {
+    sottoTab: RPC_VERSION,
+    type: 'compose.open',
+    input: { partner: conversation.partner },
+  };
+  try {
+    const reply = (await browser.tabs.sendMessage(conversation.tabId, request, {
+      frameId: 0,
+    })) as TabRequests['compose.open']['output'] | undefined;
+    if (!reply?.opened) return false;
+    await browser.tabs.update(conversation.tabId, { active: true });
+    if (conversation.windowId !== undefined) {
+      await browser.windows.update(conversation.windowId, { focused: true });
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -49,7 +80,9 @@ async function openPage(path: '/contacts.html' | '/options.html'): Promise<void>
 export default function PopupApp() {
   const [status, setStatus] = useState<VaultState<VaultStatus>>({ phase: 'loading' });
   const [fingerprint, setFingerprint] = useState<string | null>(null);
-  const [partner, setPartner] = useState<string | null>(null);
+  const [conversation, setConversation] = useState<CurrentConversation | null>(null);
+  const [composeFailed, setComposeFailed] = useState(false);
+  const partner = conversation?.partner ?? null;
 
   const refresh = async () => {
     const result = await callVault('status', {});
@@ -61,10 +94,10 @@ export default function PopupApp() {
     if (result.ok && result.value.state === 'ready') {
       const identity = await callVault('identity.get', {});
       setFingerprint(identity.ok ? identity.value.fingerprint : null);
-      setPartner(await currentPartner());
+      setConversation(await currentConversation());
     } else {
       setFingerprint(null);
-      setPartner(null);
+      setConversation(null);
     }
   };
 
@@ -88,6 +121,22 @@ export default function PopupApp() {
         </section>
       ) : null}
       {partner ? <ContactCard handle={partner} /> : null}
+      {conversation ? (
+        <div class="row start">
+          <button
+            type="button"
+            data-sotto="popup-compose"
+            onClick={async () => {
+              const opened = await openCompose(conversation);
+              setComposeFailed(!opened);
+              if (opened) window.close();
+            }}
+          >
+            {t('popupCompose', conversation.partner)}
+          </button>
+        </div>
+      ) : null}
+      <ErrorText error={composeFailed ? t('popupComposeFailed') : null} name="compose-error" />
       {partner ? <CallActions handle={partner} /> : null}
       {status.phase === 'ready' && !locked ? <CallsStatus /> : null}
       {status.phase === 'ready' && !locked && !partner ? (

@@ -2,6 +2,7 @@ import type { LocationWatcher } from '@/lib/dom/location';
 import { observeElements } from '@/lib/dom/observe';
 import { readConversation } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
+import { onComposeRequest } from './compose-request';
 import { createExtensionFrame } from './frames';
 import { onInviteRequest, takeInviteRequest } from './invite-intent';
 
@@ -128,6 +129,18 @@ export function initComposeButton(
 
       // A compose frame belongs to one conversation: close it when the user moves on.
       navigation.addEventListener('change', closeFrame, { signal: formSignal });
+
+      // The popup's "Write encrypted message" for this conversation: open (or keep) the frame.
+      onComposeRequest(
+        () => {
+          const conversation = readConversation(root);
+          return conversation?.kind === 'direct' ? conversation.partner : null;
+        },
+        () => {
+          if (!frame) openFrame();
+        },
+        formSignal,
+      );
 
       // A call button asked for an encrypted chat with this person: open with the invitation.
       const answerInviteRequest = (): void => {

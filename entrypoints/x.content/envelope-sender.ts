@@ -9,7 +9,7 @@ type Reply = TabRequests['envelope.send']['output'];
 
 function isEnvelopeSend(message: unknown): message is TabRequest<'envelope.send'> {
   if (typeof message !== 'object' || message === null) return false;
-  const { sottoTab, type, input } = message as Partial<TabRequest>;
+  const { sottoTab, type, input } = message as Partial<TabRequest<'envelope.send'>>;
   return (
     sottoTab === RPC_VERSION &&
     type === 'envelope.send' &&

@@ -259,6 +259,8 @@ export interface TabRequests {
     input: { conversationId: string; parts: string[] };
     output: { sent: boolean; reason?: string };
   };
+  /** From the popup: open the compose frame of the tab's conversation with `partner`. */
+  'compose.open': { input: { partner: string }; output: { opened: boolean } };
   /** From the popup: which conversation the tab shows, and with whom (as X's header says). */
   'conversation.current': {
     input: Record<string, never>;

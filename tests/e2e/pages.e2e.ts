@@ -9,12 +9,13 @@ import { PeerServer } from 'peer';
 import decodeQR from 'qr/decode.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Fixture } from '../fixtures/server';
+import { waitForCount } from './harness/actions';
 import { selectedBrowsers } from './harness/browsers';
 import { startE2EFixture } from './harness/host';
 import { launchBrowser } from './harness/launch';
 import { Pair } from './harness/pair';
 import type { BrowserSession, TestPage } from './harness/session';
-import { vaultClient } from './harness/sotto';
+import { COMPOSE_BUTTON, vaultClient } from './harness/sotto';
 
 /** A PeerServer of this file's own, so a run beside the calls tests does not share theirs. */
 const PEER_PORT = 9105;
@@ -305,6 +306,35 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
     }
     expect((await alice.pageUrls()).filter((url) => url.endsWith('/contacts.html')).length).toBe(
       before + 1,
+    );
+
+    // "Write securely" opens the compose frame in the X tab's conversation, ready to type.
+    const xPage = pair.page('alice');
+    const composeOpen = () =>
+      xPage.evaluate(
+        () =>
+          document
+            .querySelector('[data-testid="xchatEmbedRoute"]')
+            ?.shadowRoot?.querySelector('iframe[data-sotto="compose-frame"]')
+            ?.getAttribute('data-sotto-frame') ?? null,
+        null,
+      );
+    // A fresh view of the conversation: no compose frame open yet.
+    await xPage.goto(`https://x.com/i/chat/${pair.conversation}`);
+    await waitForCount(xPage, COMPOSE_BUTTON, 1);
+    expect(await composeOpen()).toBeNull();
+    const composePopup = await openPage(alice, 'popup.html', '[data-sotto="popup-compose"]');
+    expect(await textOf(composePopup, '[data-sotto="popup-compose"]')).toBe(
+      'Write to @bob securely',
+    );
+    await click(composePopup, '[data-sotto="popup-compose"]');
+    await xPage.waitFor(
+      () =>
+        document
+          .querySelector('[data-testid="xchatEmbedRoute"]')
+          ?.shadowRoot?.querySelector('iframe[data-sotto="compose-frame"]')
+          ?.getAttribute('data-sotto-frame') === 'ready',
+      null,
     );
 
     // With the X conversation open, the popup offers to call its contact; a click places it.
