@@ -198,17 +198,22 @@ function steadyParts(plaintext: Uint8Array): Case[] {
 export async function runCryptoBench(
   options: { rounds?: number; warmup?: number } = {},
 ): Promise<CryptoBenchRow[]> {
-  const rounds = options.rounds ?? 25;
+  const rounds = options.rounds ?? 32; // a multiple of the number of cases: each starts 4 rounds
   const warmup = options.warmup ?? 3;
   const all = cases();
   for (let w = 0; w < warmup; w++) for (const c of all) c.run();
   const samples = all.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
-    all.forEach((c, i) => {
+    // Each round starts with a different case. After the yield below the process has slept,
+    // and on a busy machine the OS lets a waking process run uninterrupted for a while, so
+    // whichever case ran first every round (it was always the baseline) was timed on a
+    // quieter CPU than the rest.
+    for (let k = 0; k < all.length; k++) {
+      const i = (r + k) % all.length;
       const t0 = performance.now();
-      const ops = c.run();
+      const ops = all[i]!.run();
       samples[i]!.push((performance.now() - t0) / ops);
-    });
+    }
     // Yield between rounds so a caller's event loop is not starved.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
