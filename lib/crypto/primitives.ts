@@ -104,7 +104,8 @@ export function openBox(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array):
 
 /**
  * ChaCha20-Poly1305 (RFC 8439, 12-byte nonce) seal, for keys that seal one message only
- * (message keys). Optional `output` as for {@link seal}.
+ * (message keys): ciphertext || 16-byte tag. With `output` (exactly plaintext.length + 16
+ * bytes) the result is written there instead of a new array.
  */
 export function sealOnce(
   key: Uint8Array,
