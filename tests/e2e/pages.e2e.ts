@@ -49,6 +49,8 @@ function ownAddress(): string {
   throw new Error('The connection test needs a network interface other than loopback');
 }
 
+/** Ids of the clients that connected to this file's PeerServer, in order. */
+const peerClients: string[] = [];
 let fixture: Fixture;
 let peerServer: { close(): void } | undefined;
 let turn: ChildProcess | undefined;
@@ -56,9 +58,10 @@ let turn: ChildProcess | undefined;
 beforeAll(async () => {
   fixture = await startE2EFixture();
   peerServer = await new Promise((resolve) => {
-    PeerServer({ host: '127.0.0.1', port: PEER_PORT, path: '/peerjs' }, (server) =>
+    const app = PeerServer({ host: '127.0.0.1', port: PEER_PORT, path: '/peerjs' }, (server) =>
       resolve(server),
     );
+    app.on('connection', (client) => peerClients.push(client.getId()));
   });
   turn = spawn(
     'turnserver',
@@ -451,6 +454,25 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
     expect(saved.value).toMatchObject({ signalingUrl: PEER_URL, iceServers: ICE_SERVERS });
     await page.goto(alice.extensionUrl('options.html'));
     await waitForText(page, '[data-sotto="signaling-url"]', PEER_URL);
+
+    // The calls read the effective settings: presence connects to the saved PeerServer, as
+    // the popup shows (it asks once per opening, so it is opened until it says so).
+    const popup = await alice.newPage();
+    const presenceDeadline = Date.now() + 30_000;
+    let presence: string | null = null;
+    while (presence !== 'connected' && Date.now() < presenceDeadline) {
+      await popup.goto(alice.extensionUrl('popup.html'));
+      await popup.waitFor(() => document.querySelector('[data-sotto="presence"]'), null);
+      presence = await attributeOf(popup, '[data-sotto="presence"]', 'data-sotto-state');
+      if (presence !== 'connected') await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(presence).toBe('connected');
+    expect(await textOf(popup, '[data-sotto="presence"]')).toContain('Reachable');
+    // …and it is this file's PeerServer it reached: a presence address (32 hex), not the
+    // connection test's server-assigned id.
+    expect(peerClients.some((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    await popup.close();
+    await page.bringToFront();
 
     // Back to the build defaults.
     await click(page, '[data-sotto="reset-calls"]');
