@@ -20,6 +20,8 @@ const suites: Suite[] = [
   { name: 'vault', run: async () => (await import('./vault.bench')).runVaultBench() },
   // Real Chromium with the production build against the fixture (~2 minutes).
   { name: 'dm', run: async () => (await import('./dm.bench')).runDmBench() },
+  // Real Chromium: Sotto's call set-up beside a bare PeerJS call (~1 minute).
+  { name: 'calls', run: async () => (await import('./calls.bench')).runCallsBench() },
 ];
 
 function withinBudget(row: BenchRow): boolean {
