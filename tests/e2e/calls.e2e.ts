@@ -372,3 +372,51 @@ describe.each(browsers.filter((name) => name === 'firefox'))('calls in %s', (bro
     await Promise.all([waitForCallState(caller, 'ended'), waitForCallState(callee, 'ended')]);
   });
 });
+
+// Across browsers: Alice in Firefox calls Bob in Chromium (both selected browsers needed).
+describe.each(browsers.includes('chromium') && browsers.includes('firefox') ? ['firefox'] : [])(
+  'a call from %s to chromium',
+  (browserName) => {
+    let pair: Pair;
+    const opened: TestPage[] = [];
+
+    beforeAll(async () => {
+      fixture.reset();
+      pair = await Pair.open(fixture, browserName as 'firefox', {
+        fakeMedia: true,
+        bobBrowser: 'chromium',
+      });
+      await pair.establish();
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const page of opened.splice(0)) await page.close().catch(() => {});
+      await pair?.close();
+    });
+
+    test('video: rings in Chromium, connects, media flows both ways, same SAS, hang-up ends both', async () => {
+      await waitForPresence(pair.vault('bob').call);
+      const page = pair.page('alice');
+      await page.goto('https://x.com/bob');
+      await waitForCount(page, CALL_BUTTON, 2);
+      await clickDeep(page, VIDEO_BUTTON);
+      const caller = await waitForCallPage(pair.browser('alice'), 'caller');
+      const callee = await waitForCallPage(pair.browser('bob'), 'callee');
+      opened.push(caller, callee);
+      await waitForCallState(callee, 'ringing');
+      await press(callee, 'accept-call');
+      const [a, b] = await Promise.all([
+        waitForCallState(caller, 'connected'),
+        waitForCallState(callee, 'connected'),
+      ]);
+      expect(a.sas).toBe(b.sas);
+      for (const side of [caller, callee]) {
+        const { first, second } = await sampleMedia(side);
+        expect(second.bytes).toBeGreaterThan(first.bytes);
+        expect(second.frames).toBeGreaterThan(first.frames);
+      }
+      await press(callee, 'hangup');
+      await Promise.all([waitForCallState(caller, 'ended'), waitForCallState(callee, 'ended')]);
+    });
+  },
+);

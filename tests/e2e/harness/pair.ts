@@ -28,11 +28,13 @@ export class Pair {
   static async open(
     fixture: Fixture,
     browserName: BrowserName,
-    options: { fakeMedia?: boolean } = {},
+    options: { fakeMedia?: boolean; bobBrowser?: BrowserName } = {},
   ): Promise<Pair> {
+    const media = { fakeMedia: options.fakeMedia ?? false };
     const [alice, bob] = await Promise.all([
-      launchBrowser(browserName, fixture.port, options),
-      launchBrowser(browserName, fixture.port, options),
+      launchBrowser(browserName, fixture.port, media),
+      // Bob may use another browser (a call between Firefox and Chromium).
+      launchBrowser(options.bobBrowser ?? browserName, fixture.port, media),
     ]);
     const side = async (browser: BrowserSession, handle: Who): Promise<Side> => {
       const page = await browser.newPage();
