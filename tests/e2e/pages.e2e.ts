@@ -331,6 +331,8 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
       'Write to @bob securely',
     );
     await click(composePopup, '[data-sotto="popup-compose"]');
+    // The popup closes and the person looks at the X tab, where the frame loads.
+    await xPage.bringToFront();
     await xPage.waitFor(
       () =>
         document
@@ -338,6 +340,7 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
           ?.shadowRoot?.querySelector('iframe[data-sotto="compose-frame"]')
           ?.getAttribute('data-sotto-frame') === 'ready',
       null,
+      30_000,
     );
 
     // With the X conversation open, the popup offers to call its contact; a click places it.
