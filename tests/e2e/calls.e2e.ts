@@ -112,6 +112,27 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
       expect(second.frames).toBeGreaterThan(first.frames);
     }
 
+    // Mute and camera off: pressed state for screen readers, the local tracks disabled.
+    await press(caller, 'mute');
+    await press(caller, 'camera');
+    expect(
+      await caller.evaluate(() => {
+        const pressed = (name: string) =>
+          document.querySelector(`button[data-sotto="${name}"]`)?.getAttribute('aria-pressed');
+        const local = document.querySelector<HTMLVideoElement>('video.local')?.srcObject as
+          | MediaStream
+          | undefined;
+        return {
+          mute: pressed('mute'),
+          camera: pressed('camera'),
+          tracks: local
+            ?.getTracks()
+            .map((track) => `${track.kind}:${track.enabled}`)
+            .sort(),
+        };
+      }, null),
+    ).toEqual({ mute: 'true', camera: 'true', tracks: ['audio:false', 'video:false'] });
+
     await press(caller, 'hangup');
     await Promise.all([waitForCallState(caller, 'ended'), waitForCallState(callee, 'ended')]);
     expect((await callShown(callee)).reason).toBe('remote-hangup');
