@@ -33,9 +33,10 @@ const MESSAGE_ID = /^[0-9a-f]{64}$/;
 /**
  * The content script mounts a reader while the vault is still storing its message (the two
  * run side by side, to show it sooner): until the vault has it, ask again after these waits,
- * then say there is no record.
+ * then say there is no record. About 8 s in all: an ingest takes well under a second, and a
+ * reader for an id the vault never stores (a forged frame URL) should not spin for long.
  */
-const ASK_AGAIN_MS = [30, 60, 120, 250, 500, 1000, 2000, 4000, 8000];
+const ASK_AGAIN_MS = [30, 60, 120, 250, 500, 1000, 2000, 4000];
 
 /** The reader frame: a decrypted message, shown as text, in place of X's ciphertext. */
 export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
