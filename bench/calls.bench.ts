@@ -4,9 +4,11 @@
  * in the same run.
  *
  * - ring: Alice's click on Bob's profile → Bob's ringing window shows "ringing" (no baseline).
- * - media: Bob's Accept → remote video playing on both sides. Baseline: a bare PeerJS call —
- *   the callee gets its camera and calls, the caller answers with its stream — until both
- *   remote videos play. Budget ≤ 1.2× (../shared/design/ARCHITECTURE.md).
+ * - media: Bob's Accept → remote video playing on both sides. Baseline: a bare PeerJS call
+ *   between two pages that already hold their camera (as both call windows do by then: the
+ *   caller before ringing, the callee while ringing) — the callee calls, the caller answers
+ *   with its stream — until both remote videos play. Budget ≤ 1.2×
+ *   (../shared/design/ARCHITECTURE.md).
  * - authenticated: Accept → both windows show the SAS (binding checked), for information.
  *
  * Times are taken in node around page polling (50 ms), the same way for both.
@@ -158,9 +160,11 @@ export async function runCallsBench(): Promise<BenchRow[]> {
         },
         [ids[0]!, server] as [string, unknown],
       );
+      // So is the callee: Sotto's ringing window has its camera before Accept.
       await b.evaluate(
         async ([id, options]: [string, unknown]) => {
           const w = window as unknown as BarePage;
+          w.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
           w.peer = new w.peerjs.Peer(id, options);
           await new Promise<void>((resolve) => w.peer.on('open', () => resolve()));
         },
@@ -169,8 +173,7 @@ export async function runCallsBench(): Promise<BenchRow[]> {
       const started = performance.now();
       await b.evaluate(async (to: string) => {
         const w = window as unknown as BarePage;
-        const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-        const call = w.peer.call(to, stream);
+        const call = w.peer.call(to, w.stream);
         call.on('stream', (remote: MediaStream) => {
           (document.getElementById('remote') as HTMLVideoElement).srcObject = remote;
         });

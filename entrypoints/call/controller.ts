@@ -4,8 +4,9 @@
  * sentence the user can act on (texts.ts).
  *
  * Caller: getUserMedia → signed ring to the callee's presence address → the callee's ringing
- * window opens a control connection to our per-call peer id → accept → it calls us with its
- * media → we answer with ours. Both then sign their view of the DTLS fingerprints.
+ * window gets its media (the preview) and opens a control connection to our per-call peer id
+ * → accept → it calls us with its media → we answer with ours. Both then sign their view of
+ * the DTLS fingerprints.
  */
 import Peer, { type DataConnection, type MediaConnection } from 'peerjs';
 import { browser } from 'wxt/browser';
@@ -94,6 +95,7 @@ export class CallController {
   #lastBytes = 0;
   #port: ReturnType<typeof browser.runtime.connect> | null = null;
   #unsent: ControlMessage[] = [];
+  #media: Promise<MediaStream | 'permission' | 'no-device'> | null = null;
 
   constructor(private readonly start: CallStart) {
     this.#view = {
@@ -157,22 +159,42 @@ export class CallController {
     });
   }
 
+  /**
+   * Asks for the microphone (and camera) once per window. Both sides start this before the
+   * call needs it — the caller before ringing, the callee as its window starts ringing — so
+   * the device start-up (up to a few hundred ms) is not between Accept and media flowing.
+   */
+  #acquire(): Promise<MediaStream | 'permission' | 'no-device'> {
+    this.#media ??= (async () => {
+      this.#update({ askingPermission: true });
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({
+          audio: true,
+          video: this.#view.media === 'video',
+        });
+        // Declined, timed out or closed while the browser was still starting the devices.
+        if (this.#finished) {
+          for (const track of stream.getTracks()) track.stop();
+        } else {
+          this.#update({ local: stream });
+        }
+        return stream;
+      } catch (error) {
+        const name = error instanceof DOMException ? error.name : '';
+        return name === 'NotAllowedError' || name === 'SecurityError' ? 'permission' : 'no-device';
+      } finally {
+        this.#update({ askingPermission: false });
+      }
+    })();
+    return this.#media;
+  }
+
+  /** The local media, or null after ending the call with the reason it could not be had. */
   async #getMedia(): Promise<MediaStream | null> {
-    const video = this.#view.media === 'video';
-    this.#update({ askingPermission: true });
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
-      this.#update({ local: stream, askingPermission: false });
-      return stream;
-    } catch (error) {
-      const name = error instanceof DOMException ? error.name : '';
-      this.#update({ askingPermission: false });
-      await this.#finish(
-        'failed',
-        name === 'NotAllowedError' || name === 'SecurityError' ? 'permission' : 'no-device',
-      );
-      return null;
-    }
+    const result = await this.#acquire();
+    if (typeof result !== 'string') return this.#finished ? null : result;
+    await this.#finish('failed', result);
+    return null;
   }
 
   async #newPeer(): Promise<Peer | null> {
@@ -297,6 +319,9 @@ export class CallController {
       media: ring.media,
       text: TEXT.ringingUs(ring.handle, ring.media),
     });
+    // The ringing window shows the local preview, as call apps do; a refusal or a missing
+    // device is reported if Bob accepts (he may well decline instead).
+    void this.#acquire();
     const peer = await this.#newPeer();
     if (!peer) return;
     const control = peer.connect(ring.peerId, {

@@ -97,6 +97,13 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
     expect((await callShown(caller)).state).toBe('calling');
     expect((await callShown(callee)).text).toContain('@alice');
+    // The ringing window already has Bob's camera (the preview plays), so Accept does not
+    // wait for the devices to start.
+    await callee.waitFor(
+      () => (document.querySelector<HTMLVideoElement>('video.local')?.readyState ?? 0) >= 2,
+      null,
+    );
+    expect((await callShown(callee)).state).toBe('ringing');
 
     await press(callee, 'accept-call');
     const [a, b] = await Promise.all([
