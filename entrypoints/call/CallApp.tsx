@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { CallController, CallView } from './controller';
 import { RETRYABLE, TEXT } from './texts';
 
@@ -25,7 +25,9 @@ function StreamVideo({
   label: string;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
+  // A layout effect: the stream goes in as the element is made, not after the next frame
+  // (useEffect waits for requestAnimationFrame, which a window without focus may delay).
+  useLayoutEffect(() => {
     if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
   }, [stream]);
   return (

@@ -8,9 +8,16 @@ import { join, resolve } from 'node:path';
  */
 export const E2E_OUT_DIR = resolve(process.env.SOTTO_E2E_OUT_DIR ?? '.output/e2e');
 
+/**
+ * The port of the PeerServer the tests start (harness/peer-server.ts). `SOTTO_E2E_PEER_PORT`
+ * gives a concurrent run (or `npm run bench calls` beside `npm test`) its own: two runs on one
+ * port fail with EADDRINUSE, or worse, signal through each other's server.
+ */
+export const E2E_PEER_PORT = Number(process.env.SOTTO_E2E_PEER_PORT || 9000);
+
 /** The defaults the e2e build is made with; tests assert they reach the extension. */
 export const E2E_BUILD_ENV = {
-  SOTTO_SIGNALING_URL: 'http://127.0.0.1:9000/peerjs',
+  SOTTO_SIGNALING_URL: `http://127.0.0.1:${E2E_PEER_PORT}/peerjs`,
   SOTTO_ICE_SERVERS: JSON.stringify([{ urls: 'stun:127.0.0.1:3478' }]),
 };
 

@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { PeerServer } from 'peer';
+import { E2E_PEER_PORT } from './build';
 
 /**
- * The PeerServer (`peer` package) the e2e build signals through: 127.0.0.1:9000/peerjs, as
+ * The PeerServer (`peer` package) the e2e build signals through: 127.0.0.1:9000/peerjs (or
+ * `SOTTO_E2E_PEER_PORT`), as
  * E2E_BUILD_ENV says. It records which peer ids connected, and can go away and come back
  * (an outage) on the same port.
  */
@@ -16,7 +18,7 @@ export interface TestPeerServer {
   start(): Promise<void>;
 }
 
-export const PEER_SERVER = { host: '127.0.0.1', port: 9000, path: '/peerjs' } as const;
+export const PEER_SERVER = { host: '127.0.0.1', port: E2E_PEER_PORT, path: '/peerjs' } as const;
 
 export async function startPeerServer(): Promise<TestPeerServer> {
   const ids: string[] = [];
@@ -42,7 +44,10 @@ export async function startPeerServer(): Promise<TestPeerServer> {
         live.add(client.getId());
       });
       app.on('disconnect', (client) => live.delete(client.getId()));
-      setTimeout(() => reject(new Error('PeerServer did not start on port 9000')), 10_000);
+      setTimeout(
+        () => reject(new Error(`PeerServer did not start on port ${E2E_PEER_PORT}`)),
+        10_000,
+      );
     });
 
   const stop = () =>
