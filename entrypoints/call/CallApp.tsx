@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { t } from '@/lib/i18n';
 import type { CallController, CallView } from './controller';
 import { RETRYABLE, TEXT } from './texts';
 
@@ -12,6 +13,20 @@ function elapsed(since: number, now: number): string {
   const m = Math.floor(seconds / 60);
   const s = String(seconds % 60).padStart(2, '0');
   return `${m}:${s}`;
+}
+
+const QUALITY = {
+  good: t('call_quality_good'),
+  fair: t('call_quality_fair'),
+  poor: t('call_quality_poor'),
+} as const;
+
+/** What has arrived so far, e.g. "received 120 KB, 300 frames". */
+function received(counts: { bytes: number; frames: number }, media: CallView['media']): string {
+  const kb = (counts.bytes / 1024).toFixed(0);
+  return media === 'video'
+    ? t('call_receivedVideo', kb, counts.frames)
+    : t('call_receivedAudio', kb);
 }
 
 /** Shows a media stream in a video element (muted for our own, so we never hear ourselves). */
@@ -70,7 +85,7 @@ function DevicePicker({ controller, view }: { controller: CallController; view: 
         >
           {options.map((d, i) => (
             <option key={d.deviceId} value={d.deviceId}>
-              {d.label || `${label} ${i + 1}`}
+              {d.label || t('call_deviceNumbered', label, i + 1)}
             </option>
           ))}
         </select>
@@ -79,8 +94,8 @@ function DevicePicker({ controller, view }: { controller: CallController; view: 
   };
   return (
     <div class="devices">
-      {picker('audioinput', 'Microphone')}
-      {view.media === 'video' ? picker('videoinput', 'Camera') : null}
+      {picker('audioinput', t('call_microphone'))}
+      {view.media === 'video' ? picker('videoinput', t('call_camera')) : null}
     </div>
   );
 }
@@ -97,14 +112,15 @@ export default function CallApp({ controller }: CallAppProps) {
     return () => clearInterval(timer);
   }, [view?.state]);
   useEffect(() => {
-    if (view) document.title = `${view.handle ? `@${view.handle} · ` : ''}Sotto call`;
+    if (view)
+      document.title = view.handle ? t('call_pageTitleWith', view.handle) : t('call_pageTitle');
   }, [view?.handle, view]);
 
   if (!controller || !view) {
     return (
       <main class="call">
         <p data-sotto="call-state" data-sotto-state="failed" role="alert">
-          This window was not opened for a call. Start a call from a profile's call button.
+          {t('call_notForACall')}
         </p>
       </main>
     );
@@ -128,7 +144,7 @@ export default function CallApp({ controller }: CallAppProps) {
         </p>
         {view.state === 'connected' && view.connectedAt !== null ? (
           <p class="timer" data-sotto="call-timer">
-            Duration {elapsed(view.connectedAt, now)}
+            {t('call_duration', elapsed(view.connectedAt, now))}
           </p>
         ) : null}
       </header>
@@ -139,9 +155,13 @@ export default function CallApp({ controller }: CallAppProps) {
         </p>
       ) : null}
 
-      <section class="media" aria-label="Call media">
+      <section class="media" aria-label={t('call_mediaLabel')}>
         {showVideo && view.remote && !over ? (
-          <StreamVideo stream={view.remote} self={false} label={`Video from @${view.handle}`} />
+          <StreamVideo
+            stream={view.remote}
+            self={false}
+            label={t('call_remoteVideoLabel', view.handle)}
+          />
         ) : (
           <div class="avatar" aria-hidden="true">
             {(view.handle[0] ?? '?').toUpperCase()}
@@ -159,15 +179,15 @@ export default function CallApp({ controller }: CallAppProps) {
           />
         ) : null}
         {showVideo && view.local && !over ? (
-          <StreamVideo stream={view.local} self label="Your camera" />
+          <StreamVideo stream={view.local} self label={t('call_localVideoLabel')} />
         ) : null}
       </section>
 
       {view.sas ? (
         <section class="sas" aria-labelledby="sas-title">
-          <h2 id="sas-title">Security code</h2>
+          <h2 id="sas-title">{t('call_sasTitle')}</h2>
           <p data-sotto="sas">{view.sas.join(' ')}</p>
-          <p class="hint">{TEXT.sasHelp}</p>
+          <p class="hint">{t('call_sasHelp')}</p>
         </section>
       ) : null}
 
@@ -180,15 +200,17 @@ export default function CallApp({ controller }: CallAppProps) {
           data-sotto-frames-decoded={view.received?.frames}
           data-sotto-route={view.route ?? undefined}
         >
-          Connection: {view.quality}
-          {view.route === 'relay' ? ' · relayed' : ''}
-          {view.received
-            ? ` · received ${(view.received.bytes / 1024).toFixed(0)} KB${view.media === 'video' ? `, ${view.received.frames} frames` : ''}`
-            : ''}
+          {[
+            QUALITY[view.quality],
+            view.route === 'relay' ? t('call_relayed') : null,
+            view.received ? received(view.received, view.media) : null,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </p>
       ) : null}
 
-      <nav class="controls" aria-label="Call controls">
+      <nav class="controls" aria-label={t('call_controlsLabel')}>
         {view.state === 'ringing' ? (
           <>
             <button
@@ -197,7 +219,7 @@ export default function CallApp({ controller }: CallAppProps) {
               data-sotto="accept-call"
               onClick={() => void controller.accept()}
             >
-              Accept
+              {t('call_accept')}
             </button>
             <button
               type="button"
@@ -205,7 +227,7 @@ export default function CallApp({ controller }: CallAppProps) {
               data-sotto="decline-call"
               onClick={() => void controller.decline()}
             >
-              Decline
+              {t('call_decline')}
             </button>
           </>
         ) : null}
@@ -217,7 +239,7 @@ export default function CallApp({ controller }: CallAppProps) {
               aria-pressed={view.muted}
               onClick={() => controller.toggleMute()}
             >
-              {view.muted ? 'Unmute' : 'Mute'}
+              {view.muted ? t('call_unmute') : t('call_mute')}
             </button>
             {view.media === 'video' ? (
               <button
@@ -226,7 +248,7 @@ export default function CallApp({ controller }: CallAppProps) {
                 aria-pressed={view.cameraOff}
                 onClick={() => controller.toggleCamera()}
               >
-                {view.cameraOff ? 'Camera on' : 'Camera off'}
+                {view.cameraOff ? t('call_cameraOn') : t('call_cameraOff')}
               </button>
             ) : null}
             <button
@@ -235,7 +257,7 @@ export default function CallApp({ controller }: CallAppProps) {
               data-sotto="hangup"
               onClick={() => void controller.hangUp()}
             >
-              Hang up
+              {t('call_hangUp')}
             </button>
           </>
         ) : null}
@@ -243,11 +265,11 @@ export default function CallApp({ controller }: CallAppProps) {
           <>
             {view.role === 'caller' && view.reason && RETRYABLE.has(view.reason) ? (
               <button type="button" data-sotto="retry-call" onClick={() => location.reload()}>
-                Try again
+                {t('call_tryAgain')}
               </button>
             ) : null}
             <button type="button" data-sotto="close-call" onClick={() => window.close()}>
-              Close
+              {t('call_close')}
             </button>
           </>
         ) : null}

@@ -1,7 +1,7 @@
 /**
  * One call, from either side: media, PeerJS, the control channel, fingerprint binding and the
  * SAS. The window renders `CallView`; everything that can fail ends in a state with a
- * sentence the user can act on (texts.ts).
+ * sentence the user can act on (public/_locales, through texts.ts and t()).
  *
  * Caller: getUserMedia → signed ring to the callee's presence address → the callee's ringing
  * window gets its media (the preview) and opens a control connection to our per-call peer id
@@ -22,6 +22,7 @@ import { peerJsOptions } from '@/lib/calls/peer-options';
 import { shortAuthenticationString } from '@/lib/calls/sas';
 import { type DtlsFingerprint, extractFingerprint } from '@/lib/calls/sdp';
 import { fromHex } from '@/lib/crypto/bytes';
+import { t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { CallLogEntry } from '@/lib/vault/calls';
 import { type EndReason, TEXT } from './texts';
@@ -103,7 +104,7 @@ export class CallController {
       state: start.role === 'caller' ? 'calling' : 'ringing',
       handle: start.handle ?? '',
       media: start.media ?? 'audio',
-      text: start.role === 'caller' ? TEXT.preparing : TEXT.loadingRing,
+      text: start.role === 'caller' ? t('call_preparing') : t('call_loadingRing'),
       reason: null,
       sas: null,
       connectedAt: null,
@@ -232,7 +233,7 @@ export class CallController {
     const handle = this.#view.handle;
     const local = await this.#getMedia();
     if (!local) return;
-    this.#update({ text: TEXT.connectingServer });
+    this.#update({ text: t('call_connectingServer') });
     const peer = await this.#newPeer();
     if (!peer) return;
     const ticket = await callVault('call.prepare', {
@@ -271,7 +272,7 @@ export class CallController {
       const fromCallee = this.#control !== null && call.peer === this.#control.peer;
       if (this.#mediaCall || metadata?.callId !== callId || !fromCallee) return call.close();
       if (this.#view.state === 'calling') {
-        this.#update({ state: 'connecting', text: TEXT.connecting });
+        this.#update({ state: 'connecting', text: t('call_connecting') });
       }
       // PeerJS makes the answering side's RTCPeerConnection in answer().
       call.answer(local);
@@ -286,7 +287,7 @@ export class CallController {
       if (!message || answered) return;
       answered = true;
       toPresence.close();
-      if (message.t === 'ringing') this.#update({ text: TEXT.ringingThem(handle) });
+      if (message.t === 'ringing') this.#update({ text: t('call_ringingThem', handle) });
       else if (message.t === 'busy') void this.#finish('declined', 'busy');
       else if (message.t === 'unavailable') void this.#finish('declined', 'unavailable');
     });
@@ -384,7 +385,7 @@ export class CallController {
         break;
       case 'accept':
         if (this.start.role === 'caller' && state === 'calling') {
-          this.#update({ state: 'connecting', text: TEXT.connecting });
+          this.#update({ state: 'connecting', text: t('call_connecting') });
         }
         break;
       case 'decline':
@@ -412,7 +413,7 @@ export class CallController {
 
   async accept(): Promise<void> {
     if (this.#view.state !== 'ringing' || !this.#peer || !this.#callerPeerId || !this.#keys) return;
-    this.#update({ state: 'connecting', text: TEXT.connecting });
+    this.#update({ state: 'connecting', text: t('call_connecting') });
     void browser.notifications?.clear(this.#keys.callId).catch(() => {});
     const local = await this.#getMedia();
     if (!local) return;
@@ -491,7 +492,7 @@ export class CallController {
       this.start.role === 'caller'
         ? shortAuthenticationString(callId, me, them)
         : shortAuthenticationString(callId, them, me);
-    this.#update({ state: 'connected', text: TEXT.connected, sas, connectedAt: Date.now() });
+    this.#update({ state: 'connected', text: t('call_connected'), sas, connectedAt: Date.now() });
     this.#watchQuality();
   }
 

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import '@/components/base.css';
 import './call.css';
+import { localizeDocument } from '@/lib/i18n';
 import CallApp from './CallApp';
 import { CallController, type CallStart } from './controller';
 
@@ -22,6 +23,7 @@ function readStart(search: string): CallStart | null {
   return null;
 }
 
+localizeDocument('call_pageTitle');
 const start = readStart(location.search);
 const controller = start ? new CallController(start) : null;
 if (controller) {

@@ -1,8 +1,10 @@
 /**
- * Every sentence the call window shows. Kept together so they move into
- * public/_locales/en/messages.json in one step once the call page uses lib/i18n.
+ * The call window's sentences that depend on the call (its media, the contact, why it ended),
+ * from `public/_locales` through `t()` like every other page. Each key is written out in full
+ * (never built from a reason) so the i18n tests can see it is used.
  */
 import type { CallMedia } from '@/lib/calls';
+import { type MessageKey, t } from '@/lib/i18n';
 
 /** Why a call ended, failed or was declined (also `data-sotto-reason`). */
 export type EndReason =
@@ -28,66 +30,41 @@ export type EndReason =
   | 'binding'
   | 'internal';
 
-const kind = (media: CallMedia) => (media === 'video' ? 'video call' : 'voice call');
+/** The message for each reason; a missed call says which kind it was. */
+const END: Record<Exclude<EndReason, 'missed'>, MessageKey> = {
+  hangup: 'call_end_hangup',
+  'remote-hangup': 'call_end_hangup',
+  cancelled: 'call_end_cancelled',
+  declined: 'call_end_declined',
+  'declined-by-me': 'call_end_declinedByMe',
+  busy: 'call_end_busy',
+  unavailable: 'call_end_unavailable',
+  'no-answer': 'call_end_noAnswer',
+  gone: 'call_end_gone',
+  'connection-lost': 'call_end_connectionLost',
+  unreachable: 'call_end_unreachable',
+  server: 'call_end_server',
+  permission: 'call_end_permission',
+  'no-device': 'call_end_noDevice',
+  'no-session': 'call_end_noSession',
+  'no-address': 'call_end_noAddress',
+  'key-changed': 'call_end_keyChanged',
+  locked: 'call_end_locked',
+  binding: 'call_end_binding',
+  internal: 'call_end_internal',
+};
 
 export const TEXT = {
-  preparing: 'Getting ready…',
-  loadingRing: 'Incoming call…',
-  connectingServer: 'Connecting to the call server…',
-  ringingThem: (handle: string) => `Ringing @${handle}…`,
-  ringingUs: (handle: string, media: CallMedia) => `@${handle} is calling you (${kind(media)})`,
-  connecting: 'Connecting securely…',
-  connected: 'Connected, end-to-end encrypted',
+  ringingUs: (handle: string, media: CallMedia) =>
+    t(media === 'video' ? 'call_ringingUsVideo' : 'call_ringingUsAudio', handle),
   firstUse: (media: CallMedia) =>
-    media === 'video'
-      ? 'Sotto needs your microphone and camera for this call. Your browser asks once; Sotto uses them only while you are in a call.'
-      : 'Sotto needs your microphone for this call. Your browser asks once; Sotto uses it only while you are in a call.',
-  sasHelp:
-    'Read these symbols to each other. If they match, nobody is listening in. If they differ, hang up.',
+    t(media === 'video' ? 'call_firstUseVideo' : 'call_firstUseAudio'),
   end(reason: EndReason, handle: string, media: CallMedia): string {
-    switch (reason) {
-      case 'hangup':
-      case 'remote-hangup':
-        return 'Call ended.';
-      case 'cancelled':
-        return 'You stopped calling.';
-      case 'declined':
-        return `@${handle} declined the call.`;
-      case 'declined-by-me':
-        return 'You declined the call.';
-      case 'busy':
-        return `@${handle} is in another call. Try again later.`;
-      case 'unavailable':
-        return `@${handle} is not taking calls right now (do not disturb).`;
-      case 'no-answer':
-        return `No answer from @${handle}.`;
-      case 'missed':
-        return `Missed ${kind(media)} from @${handle}.`;
-      case 'gone':
-        return 'This call is no longer ringing.';
-      case 'connection-lost':
-        return 'The call ended: the connection was lost.';
-      case 'unreachable':
-        return `Can't reach @${handle}. Their browser must be open with Sotto running (and unlocked) to take calls.`;
-      case 'server':
-        return "Can't reach the call server. Check your connection, or the call server in Sotto's options, then try again.";
-      case 'permission':
-        return "Sotto may not use your microphone or camera. Allow them for Sotto in your browser's settings (Chrome: Settings → Privacy and security → Site settings → Microphone and Camera; Firefox: Settings → Privacy & Security → Permissions), then press Try again.";
-      case 'no-device':
-        return 'No microphone or camera was found. Connect one, then press Try again.';
-      case 'no-session':
-        return `You have no encrypted conversation with @${handle} yet. Open your chat with them and send a Sotto invitation first.`;
-      case 'no-address':
-        return `Sotto doesn't know where to reach @${handle} yet. It learns that from their next encrypted message: ask @${handle} to reply in your Sotto conversation, then call again.`;
-      case 'key-changed':
-        return `@${handle}'s security key changed. Compare safety numbers and approve the new key before calling.`;
-      case 'locked':
-        return 'Sotto is locked. Unlock it from the toolbar button, then try again.';
-      case 'binding':
-        return 'Security check failed: someone may be intercepting this call, so Sotto ended it. Do not continue this conversation by call until you have compared safety numbers.';
-      case 'internal':
-        return 'Something went wrong in Sotto. Try again.';
+    if (reason === 'missed') {
+      return t(media === 'video' ? 'call_end_missedVideo' : 'call_end_missedAudio', handle);
     }
+    // Messages without $HANDLE$ ignore the substitution.
+    return t(END[reason], handle);
   },
 } as const;
 
