@@ -96,7 +96,8 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
   test('video: Bob rings, accepts; media flows both ways; the SAS matches; hang-up ends both', async () => {
     const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
     expect((await callShown(caller)).state).toBe('calling');
-    expect((await callShown(callee)).text).toContain('@alice');
+    // The window's text comes from _locales (a missing message would show its key).
+    expect((await callShown(callee)).text).toBe('@alice is calling you (video call)');
     // The ringing window already has Bob's camera (the preview plays), so Accept does not
     // wait for the devices to start.
     await callee.waitFor(
@@ -193,11 +194,40 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     await press(callee, 'decline-call');
     const shown = await waitForCallState(caller, 'declined');
     expect(shown.reason).toBe('declined');
+    expect(shown.text).toBe('@bob declined the call.');
     expect((await callShown(callee)).state).toBe('declined');
     const bobLog = await callLog(pair.vault('bob').call);
     expect(bobLog[0]).toMatchObject({ handle: 'alice', outcome: 'declined' });
     await closeCallWindows();
   });
+
+  // Closing the window is how many people end a call: the other side must not be left
+  // talking to nobody, and its log must still record the call.
+  for (const closing of ['callee', 'caller'] as const) {
+    const other = closing === 'callee' ? 'caller' : 'callee';
+    test(`the ${closing} closes their window mid-call: the ${other} ends too and logs the call`, async () => {
+      const windows = await aliceCallsBob(AUDIO_BUTTON, 1);
+      await press(windows.callee, 'accept-call');
+      await Promise.all([
+        waitForCallState(windows.caller, 'connected'),
+        waitForCallState(windows.callee, 'connected'),
+      ]);
+      const closedAt = Date.now();
+      await windows[closing].close();
+      const shown = await waitForCallState(windows[other], 'ended');
+      // The closing window says goodbye as it goes (pagehide): a hang-up, not a lost line.
+      expect(shown.reason).toBe('remote-hangup');
+      const survivor = closing === 'callee' ? 'alice' : 'bob';
+      const log = await callLog(pair.vault(survivor).call);
+      expect(log[0]).toMatchObject({
+        handle: survivor === 'alice' ? 'bob' : 'alice',
+        direction: survivor === 'alice' ? 'out' : 'in',
+        outcome: 'answered',
+      });
+      expect(log[0]!.endedAt).toBeGreaterThanOrEqual(closedAt);
+      await closeCallWindows();
+    });
+  }
 
   test('relay: with only a TURN server (coturn) configured, media flows through the relay', async () => {
     const turn = await startTurnServer();

@@ -129,5 +129,11 @@ export async function waitForPresence(call: Call, state = 'connected', timeoutMs
 export async function callLog(call: Call) {
   const reply = await call('calls.log', { limit: 50 });
   if (!reply.ok) throw new Error(`calls.log failed: ${reply.error?.code}`);
-  return reply.value as { id: string; handle: string; direction: string; outcome: string }[];
+  return reply.value as {
+    id: string;
+    handle: string;
+    direction: string;
+    outcome: string;
+    endedAt: number | null;
+  }[];
 }
