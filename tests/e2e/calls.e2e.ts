@@ -202,10 +202,10 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
   });
 
   // Closing the window is how many people end a call: the other side must not be left
-  // talking to nobody, and its log must still record the call.
+  // talking to nobody, and both logs must still record the call.
   for (const closing of ['callee', 'caller'] as const) {
     const other = closing === 'callee' ? 'caller' : 'callee';
-    test(`the ${closing} closes their window mid-call: the ${other} ends too and logs the call`, async () => {
+    test(`the ${closing} closes their window mid-call: the ${other} ends too; both log the call`, async () => {
       const windows = await aliceCallsBob(AUDIO_BUTTON, 1);
       await press(windows.callee, 'accept-call');
       await Promise.all([
@@ -225,6 +225,19 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
         outcome: 'answered',
       });
       expect(log[0]!.endedAt).toBeGreaterThanOrEqual(closedAt);
+      // The window that closed logged the call too, as it went.
+      const closer = survivor === 'alice' ? 'bob' : 'alice';
+      let closerLog = await callLog(pair.vault(closer).call);
+      for (let tries = 0; tries < 50 && !((closerLog[0]?.endedAt ?? 0) >= closedAt); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        closerLog = await callLog(pair.vault(closer).call);
+      }
+      expect(closerLog[0]).toMatchObject({
+        handle: survivor,
+        direction: closer === 'alice' ? 'out' : 'in',
+        outcome: 'answered',
+      });
+      expect(closerLog[0]!.endedAt).toBeGreaterThanOrEqual(closedAt);
       await closeCallWindows();
     });
   }
