@@ -23,7 +23,7 @@ import {
 } from './harness/calls';
 import { startE2EFixture } from './harness/host';
 import { Pair } from './harness/pair';
-import { startPeerServer, type TestPeerServer } from './harness/peer-server';
+import { PEER_SERVER, startPeerServer, type TestPeerServer } from './harness/peer-server';
 import type { TestPage } from './harness/session';
 import { startTurnServer, TURN_SERVER } from './harness/turn';
 
@@ -338,7 +338,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
       readFileSync('node_modules/peerjs/dist/peerjs.min.js', 'utf8'),
     );
     const answers = await page.evaluate(
-      async ([to, rings]: [string, string[]]) => {
+      async ([to, rings, port]: [string, string[], number]) => {
         const { Peer } = (
           globalThis as unknown as {
             peerjs: { Peer: new (id: string, options: unknown) => MalloryPeer };
@@ -346,7 +346,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
         ).peerjs;
         const peer = new Peer('mallory', {
           host: '127.0.0.1',
-          port: 9000,
+          port,
           path: '/peerjs',
           secure: false,
           config: { iceServers: [] },
@@ -367,7 +367,12 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
         peer.destroy();
         return results;
       },
-      [address, [ring(aliceKey), ring(mallory.public)]] as [string, string[]],
+      // The test's own PeerServer (SOTTO_E2E_PEER_PORT may move it off 9000).
+      [address, [ring(aliceKey), ring(mallory.public)], PEER_SERVER.port] as [
+        string,
+        string[],
+        number,
+      ],
     );
     await page.close();
     expect(answers).toEqual(['closed', 'closed']);
