@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Fixture } from '../fixtures/server';
 import { waitForCount } from './harness/actions';
 import { selectedBrowsers } from './harness/browsers';
+import { E2E_BUILD_ENV } from './harness/build';
 import { startE2EFixture } from './harness/host';
 import { launchBrowser } from './harness/launch';
 import { Pair } from './harness/pair';
@@ -369,7 +370,9 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
     timeout: 120_000,
   }, async () => {
     const page = await openPage(alice, 'options.html', '[data-sotto="signaling-input"]');
-    expect(await textOf(page, '[data-sotto="signaling-url"]')).toBe('http://127.0.0.1:9000/peerjs');
+    expect(await textOf(page, '[data-sotto="signaling-url"]')).toBe(
+      E2E_BUILD_ENV.SOTTO_SIGNALING_URL,
+    );
 
     // A bad URL: the field says why and nothing is saved.
     await fill(page, '[data-sotto="signaling-input"]', 'ftp://peer.example.org');
@@ -378,7 +381,7 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
     expect(await attributeOf(page, '[data-sotto="signaling-input"]', 'aria-invalid')).toBe('true');
     expect(
       (await vault.call<{ signalingUrl: string }>('settings.get', {})).value?.signalingUrl,
-    ).toBe('http://127.0.0.1:9000/peerjs');
+    ).toBe(E2E_BUILD_ENV.SOTTO_SIGNALING_URL);
 
     // Runs the connection test on what the fields say; answers each check's state and text.
     let runs = 0;
@@ -479,10 +482,10 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
 
     // Back to the build defaults.
     await click(page, '[data-sotto="reset-calls"]');
-    await waitForText(page, '[data-sotto="signaling-url"]', 'http://127.0.0.1:9000/peerjs');
+    await waitForText(page, '[data-sotto="signaling-url"]', E2E_BUILD_ENV.SOTTO_SIGNALING_URL);
     expect(
       (await vault.call<{ signalingUrl: string }>('settings.get', {})).value?.signalingUrl,
-    ).toBe('http://127.0.0.1:9000/peerjs');
+    ).toBe(E2E_BUILD_ENV.SOTTO_SIGNALING_URL);
 
     // Do not disturb: one click, saved at once, still on after a reload.
     await click(page, '[data-sotto="dnd"]');
