@@ -208,11 +208,15 @@ export function createHandlers(
       ),
     'settings.set': (change) =>
       use(async (vault) => {
-        const stored = readStoredSettings(await vault.readSetting(SETTINGS_RECORD_NAME));
-        const next = applySettingsChange(stored, change);
-        if (!next.ok) throw new VaultRefusal(rpcError('BAD_INPUT', next.error));
-        await vault.writeSetting(SETTINGS_RECORD_NAME, next.value);
-        return effectiveSettings(BUILD_CALL_DEFAULTS, next.value);
+        let refused: string | null = null;
+        const saved = await vault.updateSetting(SETTINGS_RECORD_NAME, (current) => {
+          const next = applySettingsChange(readStoredSettings(current), change);
+          if (next.ok) return next.value;
+          refused = next.error;
+          return current;
+        });
+        if (refused !== null) throw new VaultRefusal(rpcError('BAD_INPUT', refused));
+        return effectiveSettings(BUILD_CALL_DEFAULTS, readStoredSettings(saved));
       }),
     'backup.export': ({ history }) =>
       use(async (vault) => {

@@ -151,6 +151,11 @@ export interface Vault {
   /** A plain value the user chose, under a name starting with `user:` (sealed, backed up). */
   readSetting(name: string): Promise<unknown>;
   writeSetting(name: string, value: unknown): Promise<void>;
+  /**
+   * Read, change and write one setting with no other change to it in between (two settings
+   * pages saving at once each keep their change); resolves with the value written.
+   */
+  updateSetting(name: string, update: (current: unknown) => unknown): Promise<unknown>;
   saveDraft(conversationId: string, text: string): Promise<void>;
   getDraft(conversationId: string): Promise<string>;
   exportBackup(opts: { history: boolean }): Promise<{ file: Uint8Array; recoveryKey: string }>;

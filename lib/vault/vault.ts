@@ -219,6 +219,7 @@ class SottoVault implements Vault {
   readonly #partLimit: number;
   readonly #conversations = new KeyedMutex();
   readonly #keysMutex = new KeyedMutex();
+  readonly #settingsMutex = new KeyedMutex();
   /** Safety numbers are costly (2 × 5200 SHA-512) and derived from public keys only. */
   readonly #safetyNumbers = new Map<string, string>();
 
@@ -1402,8 +1403,18 @@ class SottoVault implements Vault {
   }
 
   writeSetting(name: string, value: unknown): Promise<void> {
-    return this.#guard(async () => {
-      await this.#store.put('settings', { name: this.#userSettingName(name), value });
+    return this.updateSetting(name, () => value).then(() => undefined);
+  }
+
+  updateSetting(name: string, update: (current: unknown) => unknown): Promise<unknown> {
+    return this.#guard(() => {
+      const key = this.#userSettingName(name);
+      return this.#settingsMutex.run(key, async () => {
+        const record = await this.#store.get('settings', key);
+        const value = update(record?.value);
+        await this.#store.put('settings', { name: key, value });
+        return value;
+      });
     });
   }
 
