@@ -53,6 +53,24 @@ afterAll(async () => {
 
 const browsers = selectedBrowsers();
 
+/**
+ * Alice clicks a call button on Bob's profile; returns both call windows (Bob's ringing),
+ * recorded in `opened` so the test's cleanup closes them.
+ */
+async function placeCall(pair: Pair, opened: TestPage[], button: string, nth = 1) {
+  // Bob's browser is online: his presence listener is connected.
+  await waitForPresence(pair.vault('bob').call);
+  const page = pair.page('alice');
+  if (!page.url().endsWith('/bob')) await page.goto('https://x.com/bob');
+  await waitForCount(page, CALL_BUTTON, 2);
+  await clickDeep(page, button);
+  const caller = await waitForCallPage(pair.browser('alice'), 'caller', nth);
+  const callee = await waitForCallPage(pair.browser('bob'), 'callee', nth);
+  opened.push(caller, callee);
+  await waitForCallState(callee, 'ringing');
+  return { caller, callee };
+}
+
 describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (browserName) => {
   let pair: Pair;
   const opened: TestPage[] = [];
@@ -74,20 +92,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     for (const page of opened.splice(0)) await page.close().catch(() => {});
   });
 
-  /** Alice clicks a call button on Bob's profile; returns both call windows (Bob's ringing). */
-  async function aliceCallsBob(button: string, nth: number) {
-    // Bob's browser is online: his presence listener is connected.
-    await waitForPresence(pair.vault('bob').call);
-    const page = pair.page('alice');
-    if (!page.url().endsWith('/bob')) await page.goto('https://x.com/bob');
-    await waitForCount(page, CALL_BUTTON, 2);
-    await clickDeep(page, button);
-    const caller = await waitForCallPage(pair.browser('alice'), 'caller', nth);
-    const callee = await waitForCallPage(pair.browser('bob'), 'callee', nth);
-    opened.push(caller, callee);
-    await waitForCallState(callee, 'ringing');
-    return { caller, callee };
-  }
+  const aliceCallsBob = (button: string, nth: number) => placeCall(pair, opened, button, nth);
 
   async function closeCallWindows() {
     for (const page of opened.splice(0)) await page.close().catch(() => {});
@@ -425,14 +430,7 @@ describe.each(browsers.filter((name) => name === 'firefox'))('calls in %s', (bro
   });
 
   test('audio: Bob rings, accepts; audio flows; the SAS matches; hang-up ends both', async () => {
-    const page = pair.page('alice');
-    await page.goto('https://x.com/bob');
-    await waitForCount(page, CALL_BUTTON, 2);
-    await clickDeep(page, AUDIO_BUTTON);
-    const caller = await waitForCallPage(pair.browser('alice'), 'caller');
-    const callee = await waitForCallPage(pair.browser('bob'), 'callee');
-    opened.push(caller, callee);
-    await waitForCallState(callee, 'ringing');
+    const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
     await press(callee, 'accept-call');
     const [a, b] = await Promise.all([
       waitForCallState(caller, 'connected'),
@@ -471,15 +469,7 @@ describe.each(browsers.includes('chromium') && browsers.includes('firefox') ? ['
     });
 
     test('video: rings in Chromium, connects, media flows both ways, same SAS, hang-up ends both', async () => {
-      await waitForPresence(pair.vault('bob').call);
-      const page = pair.page('alice');
-      await page.goto('https://x.com/bob');
-      await waitForCount(page, CALL_BUTTON, 2);
-      await clickDeep(page, VIDEO_BUTTON);
-      const caller = await waitForCallPage(pair.browser('alice'), 'caller');
-      const callee = await waitForCallPage(pair.browser('bob'), 'callee');
-      opened.push(caller, callee);
-      await waitForCallState(callee, 'ringing');
+      const { caller, callee } = await placeCall(pair, opened, VIDEO_BUTTON);
       await press(callee, 'accept-call');
       const [a, b] = await Promise.all([
         waitForCallState(caller, 'connected'),
