@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { CALL_WINDOW_PORT, CallWindowTracker } from '@/lib/calls/window-port';
 import type { IncomingRing } from '@/lib/vault/calls';
 
 export type CallMedia = 'audio' | 'video';
@@ -58,21 +59,28 @@ export function focusCallOnNotificationClick(): void {
   });
 }
 
-/** Call windows register while their call is live (placing, ringing or connected). */
-export const CALL_PORT = 'sotto-call';
 const liveCalls = new Set<unknown>();
 
-/** Counts live call windows by their open ports; a closed window's port goes with it. */
-export function trackCallWindows(): void {
+/**
+ * Counts live call windows by their open ports; a closed window's port goes with it. A
+ * ringing window that goes before answering is handed to `onAbandoned` with its call id.
+ */
+export function trackCallWindows(onAbandoned: (callId: string) => void): void {
   const page = browser.runtime.getURL(CALL_PAGE);
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== CALL_PORT) return;
+    if (port.name !== CALL_WINDOW_PORT) return;
     if (port.sender?.id !== browser.runtime.id || !port.sender.url?.startsWith(page)) {
       port.disconnect();
       return;
     }
     liveCalls.add(port);
-    port.onDisconnect.addListener(() => liveCalls.delete(port));
+    const tracker = new CallWindowTracker();
+    port.onMessage.addListener((message) => tracker.report(message));
+    port.onDisconnect.addListener(() => {
+      liveCalls.delete(port);
+      const callId = tracker.abandoned();
+      if (callId) onAbandoned(callId);
+    });
   });
 }
 

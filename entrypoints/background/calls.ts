@@ -33,6 +33,17 @@ export interface CallHandlerDeps {
 
 const RING_KEY = (callId: string) => `sotto.ring.${callId}`;
 
+/**
+ * The ring a ringing window left unanswered (it closed before it could say so), taken out of
+ * the ringing state; null if it was answered or is unknown. The call log keeps it as missed.
+ */
+export async function takeAbandonedRing(callId: string): Promise<IncomingRing | null> {
+  const stored = (await browser.storage.session.get(RING_KEY(callId)))[RING_KEY(callId)];
+  if (!stored) return null;
+  await browser.storage.session.remove(RING_KEY(callId));
+  return stored as IncomingRing;
+}
+
 export function createCallHandlers(deps: CallHandlerDeps): Pick<Handlers, CallRequest> {
   // Counted since the background started; the popup shows it next to presence.
   let droppedRings = 0;

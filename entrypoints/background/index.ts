@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { createRouter } from '@/lib/rpc/router';
 import { openVault } from '@/lib/vault';
 import { focusCallOnNotificationClick, trackCallWindows } from './call-window';
+import { takeAbandonedRing } from './calls';
 import { createHandlers } from './handlers';
 import { restoreUnlockedKey } from './key-cache';
 import { type PresenceHost, startPresenceHost } from './presence';
@@ -46,7 +47,12 @@ export default defineBackground({
       };
     }
     focusCallOnNotificationClick();
-    trackCallWindows();
+    // A ringing window closed before it could answer: tell the caller, or they keep calling.
+    trackCallWindows((callId) => {
+      void takeAbandonedRing(callId).then((ring) => {
+        if (ring) presence?.declineRing(ring.peerId, callId);
+      });
+    });
     // A first install opens the welcome page (what Sotto protects, key, passphrase, backup).
     browser.runtime.onInstalled.addListener(({ reason }) => {
       if (reason !== 'install') return;

@@ -5,7 +5,7 @@
  */
 import Peer from 'peerjs';
 import { browser } from 'wxt/browser';
-import { type ConfigAnswer, Presence } from '@/lib/calls/presence';
+import { type ConfigAnswer, Presence, STARTING } from '@/lib/calls/presence';
 import { rpcError } from '@/lib/rpc/errors';
 import type { PresenceConfig, PresenceStatus, RingAnswer } from '@/lib/rpc/protocol';
 import { VaultRefusal } from '@/lib/rpc/router';
@@ -16,11 +16,19 @@ export interface PresenceHost {
   status(): Promise<Status>;
   /** Connect afresh now: the call settings changed or the vault was unlocked. */
   restart(): void;
+  /** Tells the caller of an abandoned ring that it was declined (see Presence.declineRing). */
+  declineRing(callerPeerId: string, callId: string): void;
 }
 
 /** Asks the offscreen document for its status (it answers `sottoPresence: 'status'`). */
 export const PRESENCE_STATUS_QUERY = { sottoPresence: 'status' } as const;
 const PRESENCE_RESTART = { sottoPresence: 'restart' } as const;
+/** Asks the offscreen document to decline a ring for a ringing window that closed. */
+export interface PresenceDeclineRequest {
+  sottoPresence: 'decline';
+  callerPeerId: string;
+  callId: string;
+}
 
 const OFFSCREEN_PAGE = '/offscreen.html';
 
@@ -44,9 +52,9 @@ async function ensureOffscreenDocument(offscreen: OffscreenApi): Promise<void> {
 /** Turns a configuration request's failure into what the listener shows. */
 export function configFailure(error: unknown): ConfigAnswer {
   if (error instanceof VaultRefusal && error.error.code === 'LOCKED') {
-    return { ok: false, state: 'locked', detail: rpcError('LOCKED').message };
+    return { ok: false, state: 'locked', detail: rpcError('LOCKED').text };
   }
-  return { ok: false, state: 'offline', detail: 'Sotto is starting.' };
+  return { ok: false, state: 'offline', detail: STARTING };
 }
 
 export function startPresenceHost(local: {
@@ -70,6 +78,10 @@ export function startPresenceHost(local: {
           browser.runtime.sendMessage(PRESENCE_RESTART).catch(() => {}),
         );
       },
+      declineRing(callerPeerId, callId) {
+        const request: PresenceDeclineRequest = { sottoPresence: 'decline', callerPeerId, callId };
+        void browser.runtime.sendMessage(request).catch(() => {});
+      },
     };
   }
   const presence = new Presence({
@@ -84,5 +96,9 @@ export function startPresenceHost(local: {
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   });
   presence.start();
-  return { status: async () => presence.status, restart: () => presence.restart() };
+  return {
+    status: async () => presence.status,
+    restart: () => presence.restart(),
+    declineRing: (callerPeerId, callId) => presence.declineRing(callerPeerId, callId),
+  };
 }

@@ -14,6 +14,7 @@ import { type CallMedia, newPeerId } from '@/lib/calls';
 import { verifyBinding } from '@/lib/calls/binding';
 import {
   type ControlMessage,
+  isRelayedDecline,
   RING_ANSWER_TIMEOUT_MS,
   RING_TIMEOUT_MS,
   readControlMessage,
@@ -21,6 +22,7 @@ import {
 import { peerJsOptions } from '@/lib/calls/peer-options';
 import { shortAuthenticationString } from '@/lib/calls/sas';
 import { type DtlsFingerprint, extractFingerprint } from '@/lib/calls/sdp';
+import { CALL_WINDOW_PORT, type CallWindowReport } from '@/lib/calls/window-port';
 import { fromHex } from '@/lib/crypto/bytes';
 import { t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
@@ -97,8 +99,19 @@ export class CallController {
   #port: ReturnType<typeof browser.runtime.connect> | null = null;
   #unsent: ControlMessage[] = [];
   #media: Promise<MediaStream | 'permission' | 'no-device'> | null = null;
+  #tornDown = false;
+  /**
+   * Callee: settles when the ringing window has its peer and its control connection to the
+   * caller under way (true), or could not get there (false, and the window says why). Accept
+   * can be clicked before then — the window shows the buttons at once — and waits for it.
+   */
+  #ringReady: Promise<boolean>;
+  #settleRingReady: (ready: boolean) => void = () => {};
 
   constructor(private readonly start: CallStart) {
+    this.#ringReady = new Promise((resolve) => {
+      this.#settleRingReady = resolve;
+    });
     this.#view = {
       role: start.role,
       state: start.role === 'caller' ? 'calling' : 'ringing',
@@ -152,12 +165,24 @@ export class CallController {
   /** Tells the background a call is live here (so other rings get "busy"), until it ends. */
   #register(): void {
     if (this.#finished) return;
-    this.#port = browser.runtime.connect({ name: 'sotto-call' });
+    this.#port = browser.runtime.connect({ name: CALL_WINDOW_PORT });
+    if (this.start.role === 'callee' && this.start.callId) {
+      this.#report({ t: 'ringing', callId: this.start.callId });
+      if (this.#view.state !== 'ringing') this.#report({ t: 'accepted' });
+    }
     this.#port.onDisconnect.addListener(() => {
       this.#port = null;
       // Chrome restarted its worker: register with the new one.
       if (!this.#finished) this.#later(() => this.#register(), 500);
     });
+  }
+
+  #report(report: CallWindowReport): void {
+    try {
+      this.#port?.postMessage(report);
+    } catch {
+      // The worker is restarting; #register tells the new one.
+    }
   }
 
   /**
@@ -209,6 +234,8 @@ export class CallController {
       await this.#finish('failed', 'server');
       return null;
     }
+    // The window finished and cleaned up while the settings were on their way.
+    if (this.#tornDown) return null;
     const peer = new Peer(newPeerId(), options);
     this.#peer = peer;
     return new Promise((resolve) => {
@@ -261,6 +288,11 @@ export class CallController {
 
     // The callee's window reaches us here once it rings.
     peer.on('connection', (connection) => {
+      if (isRelayedDecline(connection.metadata, callId)) {
+        connection.close();
+        if (this.#view.state === 'calling') void this.#finish('declined', 'declined');
+        return;
+      }
       const metadata = connection.metadata as { callId?: unknown } | undefined;
       if (this.#control || metadata?.callId !== callId) return connection.close();
       this.#attachControl(connection);
@@ -308,9 +340,17 @@ export class CallController {
   }
 
   async #ring(): Promise<void> {
+    const ready = await this.#prepareRing();
+    this.#settleRingReady(ready);
+  }
+
+  async #prepareRing(): Promise<boolean> {
     const callId = this.start.callId ?? '';
     const incoming = await callVault('call.incoming', { callId });
-    if (!incoming.ok || !incoming.value) return this.#finish('ended', 'gone');
+    if (!incoming.ok || !incoming.value) {
+      await this.#finish('ended', 'gone');
+      return false;
+    }
     const ring = incoming.value;
     this.#keys = { callId, peerKey: fromHex(ring.peerKey)!, ownKey: fromHex(ring.ownKey)! };
     this.#callerPeerId = ring.peerId;
@@ -318,26 +358,31 @@ export class CallController {
     this.#update({
       handle: ring.handle,
       media: ring.media,
-      text: TEXT.ringingUs(ring.handle, ring.media),
+      // Accept may already have been clicked: then the window says "connecting".
+      text:
+        this.#view.state === 'ringing' ? TEXT.ringingUs(ring.handle, ring.media) : this.#view.text,
     });
     // The ringing window shows the local preview, as call apps do; a refusal or a missing
     // device is reported if Bob accepts (he may well decline instead).
     void this.#acquire();
     const peer = await this.#newPeer();
-    if (!peer) return;
+    if (!peer) return false;
+    // Declined before the peer was up: connect only to deliver that answer.
+    if (this.#finished && this.#unsent.length === 0) return false;
     const control = peer.connect(ring.peerId, {
       serialization: 'json',
       reliable: true,
       metadata: { callId },
     });
     this.#attachControl(control);
-    control.on('open', () => control.send({ t: 'alerting' }));
+    if (!this.#finished) control.on('open', () => control.send({ t: 'alerting' }));
     this.#later(() => {
       if (this.#view.state === 'ringing') {
         this.#send({ t: 'timeout' });
         void this.#finish('ended', 'missed');
       }
     }, RING_TIMEOUT_MS);
+    return true;
   }
 
   // ── the control channel ──────────────────────────────────────────────────────────────
@@ -362,8 +407,8 @@ export class CallController {
   /** Sends now, or as soon as the channel opens (a quick "Decline" can beat its opening). */
   #send(message: ControlMessage): void {
     const control = this.#control;
-    if (!control) return;
-    if (!control.open) {
+    // Not connected yet (a click can beat the connection): sent when it opens.
+    if (!control?.open) {
       this.#unsent.push(message);
       return;
     }
@@ -376,6 +421,7 @@ export class CallController {
 
   #flush(): void {
     for (const message of this.#unsent.splice(0)) this.#send(message);
+    if (this.#finished) this.#report({ t: 'finished' });
   }
 
   async #onControl(message: ControlMessage): Promise<void> {
@@ -412,11 +458,14 @@ export class CallController {
   // ── answering (callee) ───────────────────────────────────────────────────────────────
 
   async accept(): Promise<void> {
-    if (this.#view.state !== 'ringing' || !this.#peer || !this.#callerPeerId || !this.#keys) return;
+    if (this.start.role !== 'callee' || this.#view.state !== 'ringing') return;
     this.#update({ state: 'connecting', text: t('call_connecting') });
-    void browser.notifications?.clear(this.#keys.callId).catch(() => {});
-    const local = await this.#getMedia();
-    if (!local) return;
+    this.#report({ t: 'accepted' });
+    if (this.start.callId) void browser.notifications?.clear(this.start.callId).catch(() => {});
+    const [ready, local] = await Promise.all([this.#ringReady, this.#getMedia()]);
+    if (!ready || !local || this.#finished || !this.#peer || !this.#callerPeerId || !this.#keys) {
+      return;
+    }
     this.#send({ t: 'accept' });
     const call = this.#peer.call(this.#callerPeerId, local, {
       metadata: { callId: this.#keys.callId },
@@ -603,6 +652,9 @@ export class CallController {
   async #finish(state: 'ended' | 'declined' | 'failed', reason: EndReason): Promise<void> {
     if (this.#finished) return;
     this.#finished = true;
+    // Said once the other side has heard it: until then, the background answers for a
+    // window that closes (#flush reports it otherwise).
+    if (this.#unsent.length === 0) this.#report({ t: 'finished' });
     const handle = this.#view.handle;
     this.#update({
       state,
@@ -621,6 +673,7 @@ export class CallController {
   }
 
   #teardown(): void {
+    this.#tornDown = true;
     this.#port?.disconnect();
     this.#port = null;
     for (const timer of this.#timers) clearTimeout(timer);

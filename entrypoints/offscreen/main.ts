@@ -12,8 +12,8 @@ const presence = new Presence({
     const reply = await callVault('presence.config', {});
     if (reply.ok) return { ok: true, config: reply.value };
     return reply.error.code === 'LOCKED'
-      ? { ok: false, state: 'locked', detail: reply.error.message }
-      : { ok: false, state: 'offline', detail: reply.error.message };
+      ? { ok: false, state: 'locked', detail: reply.error.text }
+      : { ok: false, state: 'offline', detail: reply.error.text };
   },
   async ring(ring) {
     const reply = await callVault('call.ring', { ring });
@@ -26,11 +26,23 @@ const presence = new Presence({
 
 browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string }) => {
   if (sender.id !== browser.runtime.id) return;
-  const query = message as { sottoPresence?: unknown } | null;
+  const query = message as {
+    sottoPresence?: unknown;
+    callerPeerId?: unknown;
+    callId?: unknown;
+  } | null;
   if (query?.sottoPresence === 'status') return Promise.resolve(presence.status);
   if (query?.sottoPresence === 'restart') {
     presence.restart();
     return Promise.resolve(presence.status);
+  }
+  if (
+    query?.sottoPresence === 'decline' &&
+    typeof query.callerPeerId === 'string' &&
+    typeof query.callId === 'string'
+  ) {
+    presence.declineRing(query.callerPeerId, query.callId);
+    return Promise.resolve(true);
   }
   return;
 });

@@ -53,6 +53,16 @@ export function readControlMessage(data: unknown): ControlMessage | null {
   return null;
 }
 
+/**
+ * Metadata of a connection from the callee's presence listener to the caller, standing in for
+ * the ringing window's "decline" when the window closed before its channel opened.
+ */
+export function isRelayedDecline(metadata: unknown, callId: string): boolean {
+  if (typeof metadata !== 'object' || metadata === null) return false;
+  const fields = metadata as Record<string, unknown>;
+  return fields.callId === callId && fields.t === 'decline';
+}
+
 /** How long a callee rings before the call counts as missed. */
 export const RING_TIMEOUT_MS = 45_000;
 /** How long a caller waits for the callee's presence to answer the ring. */

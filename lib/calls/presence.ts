@@ -6,6 +6,7 @@
  * Reconnects with backoff (1 s doubling to 60 s); when connected, the only timer is PeerJS's
  * 5 s heartbeat. Capabilities are injected, so it runs against fakes in unit tests.
  */
+import { type UserText, userText } from '../i18n/user-text';
 import type { PresenceConfig, PresenceStatus, RingAnswer } from '../rpc/protocol';
 import { readControlMessage } from './messages';
 import { peerJsOptions, reconnectDelay } from './peer-options';
@@ -16,6 +17,7 @@ export interface PresencePeer {
   on(event: 'connection', listener: (connection: PresenceConnection) => void): void;
   on(event: 'disconnected', listener: () => void): void;
   on(event: 'error', listener: (error: { type?: string }) => void): void;
+  connect(id: string, options: { metadata: unknown }): PresenceConnection;
   destroy(): void;
 }
 
@@ -28,7 +30,7 @@ export interface PresenceConnection {
 
 export type ConfigAnswer =
   | { ok: true; config: PresenceConfig }
-  | { ok: false; state: 'locked' | 'offline'; detail: string };
+  | { ok: false; state: 'locked' | 'offline'; detail: UserText };
 
 export interface PresenceDeps {
   config(): Promise<ConfigAnswer>;
@@ -41,10 +43,14 @@ export interface PresenceDeps {
 
 /** A ring connection that says nothing useful within this time is closed. */
 const CONNECTION_LIFETIME_MS = 15_000;
+/** How long a relayed "declined" connection is kept before closing it (the caller closes it first). */
+const DECLINE_LIFETIME_MS = 5_000;
 /** At most this many ring connections at once (a flood cannot exhaust the listener). */
 const MAX_CONNECTIONS = 8;
 
-export const SERVER_UNREACHABLE = "Can't reach the call server. Sotto keeps trying.";
+export const SERVER_UNREACHABLE = userText('presenceServerUnreachable');
+/** The vault did not answer for the configuration (it is still opening). */
+export const STARTING = userText('presenceStarting');
 
 export class Presence {
   #peer: PresencePeer | null = null;
@@ -80,7 +86,21 @@ export class Presence {
     this.start();
   }
 
-  #set(state: PresenceStatus['state'], detail: string | null): void {
+  /**
+   * The ringing window closed before its own connection to the caller opened (a person
+   * closing it at once, or the browser quitting): say "declined" for it, so the caller is not
+   * left calling. The answer rides in the connection's metadata, which PeerJS sends with the
+   * offer through the server, so it arrives even though no data channel ever opens. The
+   * server could forge this — as it can drop any call; it learns nothing new from it.
+   */
+  declineRing(callerPeerId: string, callId: string): void {
+    const peer = this.#peer;
+    if (!peer || this.#status.state !== 'connected') return;
+    const connection = peer.connect(callerPeerId, { metadata: { callId, t: 'decline' } });
+    this.deps.setTimeout(() => connection.close(), DECLINE_LIFETIME_MS);
+  }
+
+  #set(state: PresenceStatus['state'], detail: UserText | null): void {
     this.#status = { state, detail };
     this.deps.onStatus?.(this.#status);
   }
@@ -101,7 +121,7 @@ export class Presence {
     this.#set('connecting', null);
     const answer = await this.deps
       .config()
-      .catch((): ConfigAnswer => ({ ok: false, state: 'offline', detail: 'Sotto is starting.' }));
+      .catch((): ConfigAnswer => ({ ok: false, state: 'offline', detail: STARTING }));
     if (this.#stopped) return;
     if (!answer.ok) {
       this.#set(answer.state, answer.detail);
@@ -110,7 +130,7 @@ export class Presence {
     }
     const options = peerJsOptions(answer.config);
     if (!options) {
-      this.#set('offline', 'The call server address in the settings is not valid.');
+      this.#set('offline', userText('presenceBadServerAddress'));
       return;
     }
     const peer = this.deps.createPeer(answer.config.address, options);

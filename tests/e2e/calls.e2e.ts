@@ -13,6 +13,7 @@ import {
   callLog,
   callShown,
   callWindowCount,
+  placeCall,
   presenceStatus,
   press,
   sampleMedia,
@@ -52,24 +53,6 @@ afterAll(async () => {
 });
 
 const browsers = selectedBrowsers();
-
-/**
- * Alice clicks a call button on Bob's profile; returns both call windows (Bob's ringing),
- * recorded in `opened` so the test's cleanup closes them.
- */
-async function placeCall(pair: Pair, opened: TestPage[], button: string, nth = 1) {
-  // Bob's browser is online: his presence listener is connected.
-  await waitForPresence(pair.vault('bob').call);
-  const page = pair.page('alice');
-  if (!page.url().endsWith('/bob')) await page.goto('https://x.com/bob');
-  await waitForCount(page, CALL_BUTTON, 2);
-  await clickDeep(page, button);
-  const caller = await waitForCallPage(pair.browser('alice'), 'caller', nth);
-  const callee = await waitForCallPage(pair.browser('bob'), 'callee', nth);
-  opened.push(caller, callee);
-  await waitForCallState(callee, 'ringing');
-  return { caller, callee };
-}
 
 describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (browserName) => {
   let pair: Pair;
@@ -203,6 +186,22 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     expect((await callShown(callee)).state).toBe('declined');
     const bobLog = await callLog(pair.vault('bob').call);
     expect(bobLog[0]).toMatchObject({ handle: 'alice', outcome: 'declined' });
+    await closeCallWindows();
+  });
+
+  test('Bob closes the ringing window at once: Alice is told it was declined, not left calling', async () => {
+    const { caller, callee } = await aliceCallsBob(AUDIO_BUTTON, 1);
+    // Before its own connection to Alice can open: only Bob's background can answer now.
+    await callee.close();
+    // Alice would otherwise call on until her ~50 s no-answer timeout.
+    const shown = await waitForCallState(caller, 'declined', 15_000);
+    expect(shown.reason).toBe('declined');
+    // Bob's browser is free again: the next call rings.
+    await closeCallWindows();
+    const next = await aliceCallsBob(AUDIO_BUTTON, 1);
+    expect((await callShown(next.callee)).state).toBe('ringing');
+    await press(next.callee, 'decline-call');
+    await waitForCallState(next.caller, 'declined');
     await closeCallWindows();
   });
 

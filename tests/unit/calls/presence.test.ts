@@ -25,8 +25,14 @@ class FakeEmitter {
 
 class FakePeer extends FakeEmitter implements PresencePeer {
   destroyed = false;
+  connected: { id: string; metadata: unknown; connection: FakeConnection }[] = [];
   constructor(readonly id: string) {
     super();
+  }
+  connect(id: string, options: { metadata: unknown }): FakeConnection {
+    const connection = new FakeConnection();
+    this.connected.push({ id, metadata: options.metadata, connection });
+    return connection;
   }
   destroy(): void {
     this.destroyed = true;
@@ -177,5 +183,25 @@ describe('the presence listener', () => {
     const connections = Array.from({ length: 12 }, () => new FakeConnection());
     for (const connection of connections) peers[0]!.emit('connection', connection);
     expect(connections.filter((c) => c.closed)).toHaveLength(4);
+  });
+
+  test('declines for a ringing window that closed: the answer rides in the offer metadata', async () => {
+    const { presence, peers, timers, settle } = setup();
+    presence.start();
+    await settle();
+    const caller = 'cd'.repeat(16);
+    const callId = 'ef'.repeat(16);
+    // Not connected to the server yet: nothing can be said.
+    presence.declineRing(caller, callId);
+    expect(peers[0]!.connected).toEqual([]);
+    peers[0]!.emit('open', CONFIG.address);
+    presence.declineRing(caller, callId);
+    expect(peers[0]!.connected).toEqual([
+      { id: caller, metadata: { callId, t: 'decline' }, connection: expect.any(FakeConnection) },
+    ]);
+    // The connection is closed later even if the caller never answers it.
+    const closing = timers.at(-1)!;
+    closing.fn();
+    expect(peers[0]!.connected[0]!.connection.closed).toBe(true);
   });
 });
