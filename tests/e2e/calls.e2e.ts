@@ -5,11 +5,10 @@ import { fromHex } from '../../lib/crypto/bytes';
 import { ed25519KeyPair } from '../../lib/crypto/primitives';
 import { systemRandom } from '../../lib/crypto/random';
 import type { Fixture } from '../fixtures/server';
-import { clickDeep, waitForCount } from './harness/actions';
+import { clickDeep } from './harness/actions';
 import { selectedBrowsers } from './harness/browsers';
 import {
   AUDIO_BUTTON,
-  CALL_BUTTON,
   callLog,
   callShown,
   callWindowCount,
@@ -54,6 +53,60 @@ afterAll(async () => {
 
 const browsers = selectedBrowsers();
 
+/** Calls both browsers must handle alike; each describe below runs them in its browser. */
+async function closeAll(opened: TestPage[]) {
+  for (const page of opened.splice(0)) await page.close().catch(() => {});
+}
+
+/** A second call while one is live is answered busy and never rings. */
+async function checkBusy(pair: Pair, opened: TestPage[]) {
+  const { caller, callee } = await placeCall(pair, opened, VIDEO_BUTTON);
+  await press(callee, 'accept-call');
+  await waitForCallState(callee, 'connected');
+  // Alice presses video again on Bob's profile while they talk.
+  await pair.page('alice').bringToFront();
+  await clickDeep(pair.page('alice'), VIDEO_BUTTON);
+  const second = await waitForCallPage(pair.browser('alice'), 'caller', 2);
+  opened.push(second);
+  const shown = await waitForCallState(second, 'declined');
+  expect(shown.reason).toBe('busy');
+  expect(await callWindowCount(pair.browser('bob'), 'callee')).toBe(1);
+  expect((await callShown(caller)).state).toBe('connected');
+  await press(caller, 'hangup');
+  await waitForCallState(callee, 'ended');
+  await closeAll(opened);
+}
+
+/** Bob declines: Alice is told, both windows say so, Bob's log says declined. */
+async function checkDecline(pair: Pair, opened: TestPage[]) {
+  const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
+  await press(callee, 'decline-call');
+  const shown = await waitForCallState(caller, 'declined');
+  expect(shown.reason).toBe('declined');
+  expect(shown.text).toBe('@bob declined the call.');
+  expect((await callShown(callee)).state).toBe('declined');
+  const bobLog = await callLog(pair.vault('bob').call);
+  expect(bobLog[0]).toMatchObject({ handle: 'alice', outcome: 'declined' });
+  await closeAll(opened);
+}
+
+/** Bob closes the ringing window before it could answer: Alice hears "declined" at once. */
+async function checkRingingWindowClosed(pair: Pair, opened: TestPage[]) {
+  const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
+  // Before its own connection to Alice can open: only Bob's background can answer now.
+  await callee.close();
+  // Alice would otherwise call on until her ~50 s no-answer timeout.
+  const shown = await waitForCallState(caller, 'declined', 15_000);
+  expect(shown.reason).toBe('declined');
+  // Bob's browser is free again: the next call rings.
+  await closeAll(opened);
+  const next = await placeCall(pair, opened, AUDIO_BUTTON);
+  expect((await callShown(next.callee)).state).toBe('ringing');
+  await press(next.callee, 'decline-call');
+  await waitForCallState(next.caller, 'declined');
+  await closeAll(opened);
+}
+
 describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (browserName) => {
   let pair: Pair;
   const opened: TestPage[] = [];
@@ -77,9 +130,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
 
   const aliceCallsBob = (button: string, nth: number) => placeCall(pair, opened, button, nth);
 
-  async function closeCallWindows() {
-    for (const page of opened.splice(0)) await page.close().catch(() => {});
-  }
+  const closeCallWindows = () => closeAll(opened);
 
   test('video: Bob rings, accepts; media flows both ways; the SAS matches; hang-up ends both', async () => {
     const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
@@ -159,51 +210,13 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     await closeCallWindows();
   });
 
-  test('busy: a second call while one is live is answered busy and never rings', async () => {
-    const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
-    await press(callee, 'accept-call');
-    await waitForCallState(callee, 'connected');
-    // Alice presses video again on Bob's profile while they talk.
-    await pair.page('alice').bringToFront();
-    await clickDeep(pair.page('alice'), VIDEO_BUTTON);
-    const second = await waitForCallPage(pair.browser('alice'), 'caller', 2);
-    opened.push(second);
-    const shown = await waitForCallState(second, 'declined');
-    expect(shown.reason).toBe('busy');
-    expect(await callWindowCount(pair.browser('bob'), 'callee')).toBe(1);
-    expect((await callShown(caller)).state).toBe('connected');
-    await press(caller, 'hangup');
-    await waitForCallState(callee, 'ended');
-    await closeCallWindows();
-  });
+  test('busy: a second call while one is live is answered busy and never rings', () =>
+    checkBusy(pair, opened));
 
-  test('decline: Alice is told, both windows say so', async () => {
-    const { caller, callee } = await aliceCallsBob(AUDIO_BUTTON, 1);
-    await press(callee, 'decline-call');
-    const shown = await waitForCallState(caller, 'declined');
-    expect(shown.reason).toBe('declined');
-    expect(shown.text).toBe('@bob declined the call.');
-    expect((await callShown(callee)).state).toBe('declined');
-    const bobLog = await callLog(pair.vault('bob').call);
-    expect(bobLog[0]).toMatchObject({ handle: 'alice', outcome: 'declined' });
-    await closeCallWindows();
-  });
+  test('decline: Alice is told, both windows say so', () => checkDecline(pair, opened));
 
-  test('Bob closes the ringing window at once: Alice is told it was declined, not left calling', async () => {
-    const { caller, callee } = await aliceCallsBob(AUDIO_BUTTON, 1);
-    // Before its own connection to Alice can open: only Bob's background can answer now.
-    await callee.close();
-    // Alice would otherwise call on until her ~50 s no-answer timeout.
-    const shown = await waitForCallState(caller, 'declined', 15_000);
-    expect(shown.reason).toBe('declined');
-    // Bob's browser is free again: the next call rings.
-    await closeCallWindows();
-    const next = await aliceCallsBob(AUDIO_BUTTON, 1);
-    expect((await callShown(next.callee)).state).toBe('ringing');
-    await press(next.callee, 'decline-call');
-    await waitForCallState(next.caller, 'declined');
-    await closeCallWindows();
-  });
+  test('Bob closes the ringing window at once: Alice is told it was declined, not left calling', () =>
+    checkRingingWindowClosed(pair, opened));
 
   // Closing the window is how many people end a call: the other side must not be left
   // talking to nobody, and both logs must still record the call.
@@ -287,7 +300,9 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     await peerServer.stop();
     const bob = pair.vault('bob').call;
     const offline = await waitForPresence(bob, 'offline');
-    expect(offline.detail).toContain("Can't reach the call server");
+    expect(await pair.vault('bob').translate(offline.detail!)).toContain(
+      "Can't reach the call server",
+    );
     const page = pair.page('alice');
     await page.bringToFront();
     await clickDeep(page, AUDIO_BUTTON);
@@ -427,6 +442,14 @@ describe.each(browsers.filter((name) => name === 'firefox'))('calls in %s', (bro
     await waitForPresence(pair.vault('bob').call);
     await waitForPresence(pair.vault('alice').call);
   });
+
+  test('busy: a second call while one is live is answered busy and never rings', () =>
+    checkBusy(pair, opened));
+
+  test('decline: Alice is told, both windows say so', () => checkDecline(pair, opened));
+
+  test('Bob closes the ringing window at once: Alice is told it was declined, not left calling', () =>
+    checkRingingWindowClosed(pair, opened));
 
   test('audio: Bob rings, accepts; audio flows; the SAS matches; hang-up ends both', async () => {
     const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
