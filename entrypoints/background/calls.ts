@@ -32,6 +32,7 @@ export interface CallHandlerDeps {
 }
 
 const RING_KEY = (callId: string) => `sotto.ring.${callId}`;
+const DROPPED_RINGS_KEY = 'sotto.droppedRings';
 
 /**
  * The ring a ringing window left unanswered (it closed before it could say so), taken out of
@@ -45,14 +46,24 @@ export async function takeAbandonedRing(callId: string): Promise<IncomingRing | 
 }
 
 export function createCallHandlers(deps: CallHandlerDeps): Pick<Handlers, CallRequest> {
-  // Counted since the background started; the popup shows it next to presence.
-  let droppedRings = 0;
+  // Counted since the browser started (storage.session outlives Chrome's worker restarts);
+  // the popup shows it next to presence. One chain, so rings arriving together all count.
+  let droppedRings: Promise<number> = browser.storage.session
+    .get(DROPPED_RINGS_KEY)
+    .then((stored) => Number(stored[DROPPED_RINGS_KEY]) || 0)
+    .catch(() => 0);
+  const countDroppedRing = () => {
+    droppedRings = droppedRings.then(async (count) => {
+      await browser.storage.session.set({ [DROPPED_RINGS_KEY]: count + 1 }).catch(() => {});
+      return count + 1;
+    });
+  };
 
   const ring = async (text: string): Promise<RingAnswer> =>
     deps.use(async (vault) => {
       const checked = await vault.receiveRing(text);
       if (!checked.ok) {
-        droppedRings++;
+        countDroppedRing();
         return 'refused';
       }
       const incoming = checked.value;
@@ -93,6 +104,9 @@ export function createCallHandlers(deps: CallHandlerDeps): Pick<Handlers, CallRe
           iceServers: settings.iceServers,
         };
       }),
-    'presence.status': async () => ({ ...(await deps.presenceStatus()), droppedRings }),
+    'presence.status': async () => ({
+      ...(await deps.presenceStatus()),
+      droppedRings: await droppedRings,
+    }),
   };
 }
