@@ -1,6 +1,8 @@
+import { translate } from '@/lib/i18n';
 import type { RpcError } from '@/lib/rpc/errors';
 
 export interface ErrorTextProps {
+  /** A vault refusal (translated here), or a text already translated. */
   error: RpcError | string | null;
   /** A `data-sotto` name so tests can find this error. */
   name?: string;
@@ -12,7 +14,7 @@ export default function ErrorText({ error, name, id }: ErrorTextProps) {
   if (!error) return null;
   return (
     <p class="status error" role="alert" data-sotto={name} id={id}>
-      {typeof error === 'string' ? error : error.message}
+      {typeof error === 'string' ? error : translate(error.text)}
     </p>
   );
 }

@@ -1,4 +1,4 @@
-import { t } from '@/lib/i18n';
+import { t, translate } from '@/lib/i18n';
 import type { VaultStatus } from '@/lib/rpc/protocol';
 import type { VaultState } from './useVault';
 
@@ -18,7 +18,7 @@ export default function VaultStatusLine({ status }: VaultStatusLineProps) {
   if (status.phase === 'failed') {
     return (
       <p class="status error" data-sotto="vault-status" data-sotto-state="error" role="alert">
-        {status.error.message}
+        {translate(status.error.text)}
       </p>
     );
   }

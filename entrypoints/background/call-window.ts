@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { CALL_WINDOW_PORT, CallWindowTracker } from '@/lib/calls/window-port';
+import { t } from '@/lib/i18n';
 import type { IncomingRing } from '@/lib/vault/calls';
 
 export type CallMedia = 'audio' | 'video';
@@ -39,8 +40,11 @@ export async function openRingingWindow(ring: IncomingRing): Promise<void> {
     await browser.notifications.create(ring.callId, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon/128.png'),
-      title: ring.media === 'video' ? 'Incoming video call' : 'Incoming voice call',
-      message: `@${ring.handle} is calling you on Sotto`,
+      // The background shows this itself, so it translates here (browser.i18n works here too).
+      title: t(
+        ring.media === 'video' ? 'call_notificationTitleVideo' : 'call_notificationTitleAudio',
+      ),
+      message: t('call_notificationMessage', ring.handle),
       // Firefox's notifications have no such option (its schema refuses it).
       ...(import.meta.env.FIREFOX ? {} : { requireInteraction: true }),
     });

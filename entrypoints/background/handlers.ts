@@ -5,7 +5,9 @@ import {
   effectiveSettings,
   readStoredSettings,
   SETTINGS_RECORD_NAME,
+  type SettingsField,
 } from '@/lib/config/settings';
+import { type MessageKey, type UserText, userText } from '@/lib/i18n';
 import { rpcError } from '@/lib/rpc/errors';
 import { announceVaultChange } from '@/lib/rpc/events';
 import type { MessageState, SendOutcome } from '@/lib/rpc/protocol';
@@ -19,9 +21,16 @@ import { sendThroughTab } from './tab-sender';
 
 const COMPOSE_CHANGING: ReadonlySet<MessageState> = new Set(['invite', 'accepted', 'error']);
 
+/** A refused settings change reads as the options page words its own check of that field. */
+const SETTINGS_REFUSAL: Record<SettingsField, MessageKey> = {
+  signalingUrl: 'callsBadSignaling',
+  iceServers: 'callsBadIce',
+  doNotDisturb: 'callsBadDoNotDisturb',
+};
+
 /**
  * Runs a vault call, turning its typed errors into RPC refusals the UI can show. The vault's
- * sentences are fixed texts (never built from data), so they pass through; INTERNAL keeps
+ * texts are fixed sentences (never built from data), so they pass through; INTERNAL keeps
  * the RPC layer's generic sentence.
  */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -29,7 +38,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof VaultError && error.code !== 'INTERNAL') {
-      throw new VaultRefusal({ code: error.code, message: error.message });
+      throw new VaultRefusal(rpcError(error.code, error.text));
     }
     throw error;
   }
@@ -208,11 +217,11 @@ export function createHandlers(
       ),
     'settings.set': (change) =>
       use(async (vault) => {
-        let refused: string | null = null;
+        let refused: UserText | null = null;
         const saved = await vault.updateSetting(SETTINGS_RECORD_NAME, (current) => {
           const next = applySettingsChange(readStoredSettings(current), change);
           if (next.ok) return next.value;
-          refused = next.error;
+          refused = userText(SETTINGS_REFUSAL[next.field], next.error);
           return current;
         });
         if (refused !== null) throw new VaultRefusal(rpcError('BAD_INPUT', refused));
@@ -227,7 +236,7 @@ export function createHandlers(
       use(async (vault) => {
         const bytes = base64ToBytes(file);
         if (!bytes)
-          throw new VaultRefusal(rpcError('BACKUP_FAILED', 'This file is not a Sotto backup.'));
+          throw new VaultRefusal(rpcError('BACKUP_FAILED', userText('errorNotABackupFile')));
         await vault.importBackup(bytes, recoveryKey);
         return {};
       }),

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
+import { translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
 import { onVaultChange } from '@/lib/rpc/events';
@@ -177,7 +178,7 @@ export default function ComposeApp({
       <Notice state={state} partner={partner} onApprove={approveKey} />
       {targetError && targetError.code !== 'LOCKED' ? (
         <p class="status error" role="alert">
-          {targetError.message}
+          {translate(targetError.text)}
         </p>
       ) : null}
       <label for="plaintext" class="visually-hidden">
@@ -299,8 +300,9 @@ function SendStatus({ sending, canSend, hasText }: SendStatusProps) {
       : sending.phase === 'sent'
         ? 'Sent, end-to-end encrypted.'
         : sending.phase === 'failed'
-          ? (sending.error?.message ??
-            "X didn't accept the message. Check your connection, then retry.")
+          ? sending.error
+            ? translate(sending.error.text)
+            : "X didn't accept the message. Check your connection, then retry."
           : canSend && hasText
             ? 'Enter to send · Shift+Enter for a new line · Esc to close'
             : '';

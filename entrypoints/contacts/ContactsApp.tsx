@@ -2,7 +2,7 @@ import ContactEntry from '@/components/ContactEntry';
 import UnlockForm from '@/components/UnlockForm';
 import { useVaultQuery } from '@/components/useVault';
 import VaultStatusLine from '@/components/VaultStatusLine';
-import { t } from '@/lib/i18n';
+import { t, translate } from '@/lib/i18n';
 
 /** Every contact: keys, safety numbers (digits and QR), verification, history, removal. */
 export default function ContactsApp() {
@@ -29,7 +29,7 @@ export default function ContactsApp() {
         </p>
       ) : contacts.phase === 'failed' ? (
         <p class="status error" role="alert" data-sotto="contacts-error">
-          {contacts.error.message}
+          {translate(contacts.error.text)}
         </p>
       ) : contacts.value.length === 0 ? (
         <p class="status" data-sotto="contacts-empty">

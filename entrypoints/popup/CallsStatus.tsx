@@ -1,5 +1,5 @@
 import { useVaultRequest } from '@/components/useVault';
-import { formatDate, type MessageKey, t } from '@/lib/i18n';
+import { formatDate, type MessageKey, t, translate } from '@/lib/i18n';
 import type { PresenceStatus } from '@/lib/rpc/protocol';
 
 const PRESENCE_TEXT: Record<PresenceStatus['state'], MessageKey> = {
@@ -33,7 +33,7 @@ export default function CallsStatus() {
         >
           {t(PRESENCE_TEXT[presence.value.state])}
           {presence.value.state === 'offline' && presence.value.detail
-            ? ` ${presence.value.detail}`
+            ? ` ${translate(presence.value.detail)}`
             : ''}
           {presence.value.droppedRings > 0
             ? ` ${t('presenceDroppedRings', presence.value.droppedRings)}`
@@ -41,7 +41,7 @@ export default function CallsStatus() {
         </p>
       ) : presence.phase === 'failed' ? (
         <p class="status error" data-sotto="presence" data-sotto-state="error">
-          {presence.error.message}
+          {translate(presence.error.text)}
         </p>
       ) : null}
       {log.phase === 'ready' ? (
@@ -65,7 +65,7 @@ export default function CallsStatus() {
           </ul>
         )
       ) : log.phase === 'failed' ? (
-        <p class="status error">{log.error.message}</p>
+        <p class="status error">{translate(log.error.text)}</p>
       ) : null}
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
+import { t, translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
 import type { MessageErrorReason, MessageView } from '@/lib/rpc/protocol';
@@ -88,7 +89,7 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
     return (
       <main class="reader">
         <p class="message error" data-sotto="message" data-sotto-state="error" role="alert">
-          {loaded.error?.message ?? 'Sotto has no record of this message.'}
+          {loaded.error ? translate(loaded.error.text) : t('errorUnknownMessage')}
         </p>
       </main>
     );
@@ -116,7 +117,7 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
             </button>
             {typeof accepting === 'object' ? (
               <span class="status error" role="alert">
-                {accepting.message}
+                {translate(accepting.text)}
               </span>
             ) : null}
           </div>

@@ -1,5 +1,6 @@
 import type { LocationWatcher } from '@/lib/dom/location';
 import { observeElements } from '@/lib/dom/observe';
+import { translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { CallMedia, CallTargetView } from '@/lib/rpc/protocol';
 import { readConversation } from '@/lib/sites/x/adapter';
@@ -255,7 +256,7 @@ function createCallButtons({ handle, reference, startChat, signal }: CallButtons
         try {
           const target = await callVault('call.target', { handle });
           if (!target.ok) {
-            showNotice(button, media, 'unavailable', target.error.message);
+            showNotice(button, media, 'unavailable', translate(target.error.text));
             return;
           }
           if (target.value.state !== 'ready') {
@@ -263,7 +264,7 @@ function createCallButtons({ handle, reference, startChat, signal }: CallButtons
             return;
           }
           const started = await callVault('call.start', { handle, media });
-          if (!started.ok) showNotice(button, media, 'failed', started.error.message);
+          if (!started.ok) showNotice(button, media, 'failed', translate(started.error.text));
           else closeNotice();
         } finally {
           busy = false;

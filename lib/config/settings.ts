@@ -96,7 +96,8 @@ export function applySettingsChange(
   if (change.iceServers === null) delete next.iceServers;
   else if (change.iceServers !== undefined) {
     const ice = checkIceServers(change.iceServers);
-    if (!ice.ok) return { ok: false, field: 'iceServers', error: `ICE servers: ${ice.error}` };
+    // The field says what was refused; the page names it in its own words.
+    if (!ice.ok) return { ok: false, field: 'iceServers', error: ice.error };
     next.iceServers = ice.value;
   }
   if (change.doNotDisturb !== undefined) {

@@ -4,9 +4,9 @@
  * so a misspelt or missing message is a type error, not a blank on screen.
  */
 import { browser } from 'wxt/browser';
-import type english from '../../public/_locales/en/messages.json';
+import type { MessageKey, UserText } from './user-text';
 
-export type MessageKey = keyof typeof english;
+export { type MessageKey, type UserText, userText } from './user-text';
 
 type GetMessage = (key: string, substitutions?: string | string[]) => string;
 
@@ -24,6 +24,11 @@ export function createTranslator(getMessage: GetMessage) {
 export const t = createTranslator((key, substitutions) =>
   (browser.i18n.getMessage as GetMessage)(key, substitutions),
 );
+
+/** The text of a sentence carried as data (an error, a status), in the browser's language. */
+export function translate(text: UserText): string {
+  return t(text.key, ...(text.substitutions ?? []));
+}
 
 /** Dates and times the way the browser's language writes them. */
 export function formatDate(ms: number): string {

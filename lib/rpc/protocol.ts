@@ -9,6 +9,7 @@
 
 import type { DtlsFingerprint } from '../calls/sdp';
 import type { SettingsChange, SettingsView } from '../config/settings';
+import type { UserText } from '../i18n/user-text';
 import type { CallLogEntry, CallTicket, IncomingRing } from '../vault/calls';
 import type {
   CallTarget,
@@ -187,8 +188,8 @@ export interface PresenceConfig {
 
 export interface PresenceStatus {
   state: 'starting' | 'connecting' | 'connected' | 'offline' | 'locked';
-  /** A sentence for the popup when not connected. */
-  detail: string | null;
+  /** What to tell the user when not connected (the popup translates it). */
+  detail: UserText | null;
   /** Rings dropped since the browser started: strangers, bad signatures, stale, replays. */
   droppedRings: number;
 }

@@ -35,7 +35,7 @@ export interface RouterStats {
 /** Thrown by a handler to answer with a specific code instead of INTERNAL. */
 export class VaultRefusal extends Error {
   constructor(readonly error: RpcError) {
-    super(error.message);
+    super(error.text.key);
   }
 }
 

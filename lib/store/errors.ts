@@ -1,84 +1,87 @@
 /**
  * The closed set of errors `lib/store` throws. Each carries a code and a sentence a user can act
- * on; none ever carries plaintext, key material, a record key or an underlying exception.
+ * on (as a message key, translated where it is shown); none ever carries plaintext, key
+ * material, a record key or an underlying exception.
  */
+import { type MessageKey, type UserText, userText } from '../i18n/user-text';
 
 /** Every code a store operation may fail with. */
-export type StoreErrorCode =
+export const STORE_ERROR_CODES = [
   /** The vault is locked: unlock (passphrase) or `openWithKey` first. */
-  | 'LOCKED'
+  'LOCKED',
   /** `unlock`/`changePassphrase`/`removePassphrase` got a passphrase that does not open the vault. */
-  | 'WRONG_PASSPHRASE'
+  'WRONG_PASSPHRASE',
   /** `openWithKey` got a key that is not this vault's key (stale cache, vault was reset). */
-  | 'WRONG_KEY'
+  'WRONG_KEY',
   /** The operation needs a passphrase and none is set (`lock`, `unlock`, `removePassphrase`). */
-  | 'NO_PASSPHRASE'
+  'NO_PASSPHRASE',
   /** `setPassphrase` when one is already set (use `changePassphrase`). */
-  | 'PASSPHRASE_SET'
+  'PASSPHRASE_SET',
   /** An empty (after Unicode normalisation) passphrase was offered. */
-  | 'PASSPHRASE_INVALID'
+  'PASSPHRASE_INVALID',
   /** A stored record failed authentication or decoding: altered, swapped, truncated or replayed. */
-  | 'RECORD_CORRUPT'
+  'RECORD_CORRUPT',
   /** The recovery key has a typo: its checksum does not match (caught before decrypting). */
-  | 'BACKUP_KEY_TYPO'
+  'BACKUP_KEY_TYPO',
   /** The recovery key is well-formed but belongs to another backup. */
-  | 'BACKUP_KEY_INVALID'
+  'BACKUP_KEY_INVALID',
   /** The backup file is not a Sotto backup, or is truncated or altered. */
-  | 'BACKUP_CORRUPT'
+  'BACKUP_CORRUPT',
   /** The backup was written in a format version this build cannot read. */
-  | 'BACKUP_VERSION'
+  'BACKUP_VERSION',
   /** A backup can only be restored into a vault without identity, contacts or history. */
-  | 'NOT_EMPTY'
+  'NOT_EMPTY',
   /** The browser refused to store more (QuotaExceededError). */
-  | 'QUOTA'
+  'QUOTA',
   /** The database or a record was written by a newer Sotto than this one. */
-  | 'VERSION_TOO_NEW'
+  'VERSION_TOO_NEW',
   /** IndexedDB could not be opened or the connection was closed (e.g. by an upgrade elsewhere). */
-  | 'UNAVAILABLE'
+  'UNAVAILABLE',
   /** The lock settings were changed by another connection during this operation. */
-  | 'CONFLICT'
+  'CONFLICT',
   /** A programming error (bad record shape, misuse of a transaction). Nothing was written. */
-  | 'INTERNAL';
+  'INTERNAL',
+] as const;
 
-const USER_MESSAGES: Record<StoreErrorCode, string> = {
-  LOCKED: 'Sotto is locked. Unlock it with your passphrase to continue.',
-  WRONG_PASSPHRASE: 'That passphrase is not correct. Nothing was changed; try again.',
-  WRONG_KEY: 'The remembered unlock is no longer valid. Enter your passphrase to unlock Sotto.',
-  NO_PASSPHRASE: 'No passphrase is set. Set a passphrase first to use the lock.',
-  PASSPHRASE_SET: 'A passphrase is already set. Use "Change passphrase" instead.',
-  PASSPHRASE_INVALID: 'Choose a passphrase that is not empty.',
-  RECORD_CORRUPT:
-    'A stored item was damaged or tampered with and was not used. If this keeps happening, restore from a backup.',
-  BACKUP_KEY_TYPO:
-    'The recovery key has a typo. Check each group against the key you wrote down and try again.',
-  BACKUP_KEY_INVALID:
-    'This recovery key does not open this backup file. Use the key that was shown when this backup was made.',
-  BACKUP_CORRUPT:
-    'This backup file is damaged, incomplete or not a Sotto backup. Nothing was imported; try another copy.',
-  BACKUP_VERSION:
-    'This backup was made by a version of Sotto that this one cannot read. Nothing was imported; update Sotto and try again.',
-  NOT_EMPTY:
-    'A backup can only be restored into an empty Sotto. Nothing was imported; reset Sotto first, then restore.',
-  QUOTA:
-    'The browser refused to store more data because storage is full. Free up disk space, then try again.',
-  VERSION_TOO_NEW:
-    'Your Sotto data was written by a newer version of Sotto. Update the extension to open it.',
-  UNAVAILABLE:
-    "Sotto's storage could not be opened or was closed. Close other Sotto windows or restart the browser.",
-  CONFLICT:
-    'The lock settings were changed elsewhere at the same time. Nothing was changed; try again.',
-  INTERNAL: "Something went wrong inside Sotto's storage. Nothing was saved by this action.",
+/** One of {@link STORE_ERROR_CODES}. */
+export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
+
+/** What each failure tells the user: a key of `public/_locales/en/messages.json`. */
+export const STORE_ERROR_TEXT: Record<StoreErrorCode, MessageKey> = {
+  LOCKED: 'errorLocked',
+  WRONG_PASSPHRASE: 'errorWrongPassphrase',
+  WRONG_KEY: 'errorStaleUnlock',
+  NO_PASSPHRASE: 'errorNoPassphrase',
+  PASSPHRASE_SET: 'errorPassphraseSet',
+  PASSPHRASE_INVALID: 'errorPassphraseEmpty',
+  RECORD_CORRUPT: 'errorRecordCorrupt',
+  BACKUP_KEY_TYPO: 'errorBackupKeyTypo',
+  BACKUP_KEY_INVALID: 'errorBackupKeyInvalid',
+  BACKUP_CORRUPT: 'errorBackupCorrupt',
+  BACKUP_VERSION: 'errorBackupVersion',
+  NOT_EMPTY: 'errorBackupNotEmpty',
+  QUOTA: 'errorStorageFull',
+  VERSION_TOO_NEW: 'errorDataTooNew',
+  UNAVAILABLE: 'errorStorageUnavailable',
+  CONFLICT: 'errorLockConflict',
+  INTERNAL: 'errorStorageInternal',
 };
 
-/** A typed store failure: `code` from the closed set, `message` for the user. */
+/**
+ * A typed store failure: `code` from the closed set, `text` for the user (translated where it
+ * is shown). `message` is the text's key, for logs: never data.
+ */
 export class StoreError extends Error {
   override readonly name = 'StoreError';
   /** Which failure this is. */
   readonly code: StoreErrorCode;
+  readonly text: UserText;
 
-  constructor(code: StoreErrorCode, message: string = USER_MESSAGES[code]) {
-    super(message);
+  constructor(code: StoreErrorCode) {
+    const text = userText(STORE_ERROR_TEXT[code]);
+    super(text.key);
     this.code = code;
+    this.text = text;
   }
 }
 

@@ -1,72 +1,75 @@
 /**
- * The closed set of errors the vault throws. Every message is a fixed sentence a user can act
- * on: never plaintext, key material, a handle, an envelope or an underlying exception.
+ * The closed set of errors the vault throws. Every text is a fixed sentence a user can act on
+ * (a message key, translated where it is shown): never plaintext, key material, a handle, an
+ * envelope or an underlying exception.
  */
+import { type MessageKey, type UserText, userText } from '../i18n/user-text';
 import { isStoreError, type StoreError } from '../store';
 
 /** Every code a vault method may fail with. */
-export type VaultErrorCode =
+export const VAULT_ERROR_CODES = [
   /** Locked: unlock (passphrase) or `openWithKey` first. */
-  | 'LOCKED'
+  'LOCKED',
   /** `unlock`/`changePassphrase`/`removePassphrase` with a passphrase that does not open the vault. */
-  | 'WRONG_PASSPHRASE'
+  'WRONG_PASSPHRASE',
   /** `encrypt` without a usable session with this contact (invite or accept first). */
-  | 'NO_SESSION'
+  'NO_SESSION',
   /** The contact was verified and their key changed: approve the new key first. */
-  | 'KEY_CHANGED_BLOCKED'
+  'KEY_CHANGED_BLOCKED',
   /** No message with that id. */
-  | 'UNKNOWN_MESSAGE'
+  'UNKNOWN_MESSAGE',
   /** `acceptInvite` on something that is not an incoming invite. */
-  | 'NOT_AN_INVITE'
+  'NOT_AN_INVITE',
   /** An argument the vault cannot use (empty, too long, wrong type, wrong state). */
-  | 'BAD_INPUT'
-  /** Backup export or import failed; the message says why. Nothing was imported. */
-  | 'BACKUP_FAILED'
+  'BAD_INPUT',
+  /** Backup export or import failed; the text says why. Nothing was imported. */
+  'BACKUP_FAILED',
   /** A bug or a storage failure; nothing was changed by the call. */
-  | 'INTERNAL';
+  'INTERNAL',
+] as const;
 
-const DEFAULT_MESSAGES: Record<VaultErrorCode, string> = {
-  LOCKED: 'Sotto is locked. Unlock it with your passphrase to continue.',
-  WRONG_PASSPHRASE: 'That passphrase is not correct. Nothing was changed; try again.',
-  NO_SESSION:
-    'There is no encrypted session with this person yet. Send them an invitation, or accept theirs.',
-  KEY_CHANGED_BLOCKED:
-    "This contact's security key changed since you verified it. Compare safety numbers, then approve the new key to send again.",
-  UNKNOWN_MESSAGE: 'Sotto has no record of this message.',
-  NOT_AN_INVITE: 'This message is not an invitation you can accept.',
-  BAD_INPUT: 'Sotto could not use that request. Nothing was changed.',
-  BACKUP_FAILED: 'The backup could not be completed. Nothing was changed.',
-  INTERNAL: 'Something went wrong inside Sotto. Nothing was changed by this action; try again.',
+/** One of {@link VAULT_ERROR_CODES}. */
+export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
+
+/** What each failure tells the user unless a more specific text is given. */
+export const VAULT_ERROR_TEXT: Record<VaultErrorCode, MessageKey> = {
+  LOCKED: 'errorLocked',
+  WRONG_PASSPHRASE: 'errorWrongPassphrase',
+  NO_SESSION: 'errorNoSession',
+  KEY_CHANGED_BLOCKED: 'errorKeyChanged',
+  UNKNOWN_MESSAGE: 'errorUnknownMessage',
+  NOT_AN_INVITE: 'errorNotAnInviteToAccept',
+  BAD_INPUT: 'errorBadInput',
+  BACKUP_FAILED: 'errorBackupFailed',
+  INTERNAL: 'errorVaultInternal',
 };
 
 /** Fixed sentences for specific situations (never built from data). */
 export const VAULT_MESSAGES = {
-  badHandle: 'That does not look like an X handle.',
-  badConversation: 'Sotto could not tell which conversation this is. Reload the page.',
-  emptyText: 'There is nothing to send.',
-  textTooLong: 'This message is too long to encrypt. Split it into shorter messages.',
-  conversationOfAnother:
-    'This conversation is recorded with a different contact. Reload the page and try again.',
-  staleInvite:
-    "This invitation was made with a key that is no longer this contact's key. Ask them for a new invitation.",
-  noContact: 'Sotto has no key for this contact yet.',
-  noPassphrase: 'No passphrase is set. Set a passphrase first to use the lock.',
-  passphraseSet: 'A passphrase is already set. Use "Change passphrase" instead.',
-  passphraseEmpty: 'Choose a passphrase that is not empty.',
-  staleKey: 'The remembered unlock is no longer valid. Enter your passphrase to unlock Sotto.',
-  badDirection: 'Delivery can only be reported for messages you sent.',
-  notEmpty:
-    'A backup can only be restored into an empty Sotto. Nothing was imported; reset Sotto first, then restore.',
-} as const;
+  badHandle: userText('errorBadHandle'),
+  badConversation: userText('errorBadConversation'),
+  emptyText: userText('errorEmptyText'),
+  textTooLong: userText('errorTextTooLong'),
+  conversationOfAnother: userText('errorConversationOfAnother'),
+  staleInvite: userText('errorStaleInvite'),
+  noContact: userText('errorNoContactKey'),
+  passphraseEmpty: userText('errorPassphraseEmpty'),
+  badDirection: userText('errorBadDirection'),
+} as const satisfies Record<string, UserText>;
 
-/** A typed vault failure: `code` from the closed set, `message` for the user. */
+/**
+ * A typed vault failure: `code` from the closed set, `text` for the user (translated where it
+ * is shown). `message` is the text's key, for logs: never data.
+ */
 export class VaultError extends Error {
   override readonly name = 'VaultError';
   readonly code: VaultErrorCode;
+  readonly text: UserText;
 
-  constructor(code: VaultErrorCode, message: string = DEFAULT_MESSAGES[code]) {
-    super(message);
+  constructor(code: VaultErrorCode, text: UserText = userText(VAULT_ERROR_TEXT[code])) {
+    super(text.key);
     this.code = code;
+    this.text = text;
   }
 }
 
@@ -82,31 +85,28 @@ function fromStoreError(error: StoreError): VaultError {
     case 'WRONG_PASSPHRASE':
       return new VaultError('WRONG_PASSPHRASE');
     case 'WRONG_KEY':
-      return new VaultError('LOCKED', VAULT_MESSAGES.staleKey);
+      return new VaultError('LOCKED', error.text);
     case 'NO_PASSPHRASE':
-      return new VaultError('BAD_INPUT', VAULT_MESSAGES.noPassphrase);
     case 'PASSPHRASE_SET':
-      return new VaultError('BAD_INPUT', VAULT_MESSAGES.passphraseSet);
     case 'PASSPHRASE_INVALID':
-      return new VaultError('BAD_INPUT', VAULT_MESSAGES.passphraseEmpty);
+      return new VaultError('BAD_INPUT', error.text);
     case 'BACKUP_KEY_TYPO':
     case 'BACKUP_KEY_INVALID':
     case 'BACKUP_CORRUPT':
     case 'BACKUP_VERSION':
-      // The store's sentences are fixed strings that say what to do.
-      return new VaultError('BACKUP_FAILED', error.message);
     case 'NOT_EMPTY':
-      return new VaultError('BACKUP_FAILED', VAULT_MESSAGES.notEmpty);
+      // The store's sentences are fixed strings that say what to do.
+      return new VaultError('BACKUP_FAILED', error.text);
     default:
       // QUOTA, RECORD_CORRUPT, VERSION_TOO_NEW, UNAVAILABLE, CONFLICT, INTERNAL: the store's
       // fixed sentence is the actionable one.
-      return new VaultError('INTERNAL', error.message);
+      return new VaultError('INTERNAL', error.text);
   }
 }
 
 /**
  * Map anything thrown inside the vault to a `VaultError`, dropping the original (its message
- * could quote data). Store errors keep their fixed, user-facing sentence.
+ * could quote data). Store errors keep their fixed, user-facing text.
  */
 export function toVaultError(error: unknown): VaultError {
   if (error instanceof VaultError) return error;

@@ -50,6 +50,7 @@ import {
   systemRandom,
   toHex,
 } from '../crypto';
+import type { UserText } from '../i18n/user-text';
 import {
   type ContactRecord,
   exportBackup as exportStoreBackup,
@@ -180,8 +181,8 @@ function revOf(record: SessionRecord | undefined): number | null {
   return typeof rev === 'number' ? rev : -1;
 }
 
-function badInput(message?: string): VaultError {
-  return new VaultError('BAD_INPUT', message);
+function badInput(text?: UserText): VaultError {
+  return new VaultError('BAD_INPUT', text);
 }
 
 /** Open the vault (creating the database on first use). */

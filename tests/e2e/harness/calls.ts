@@ -105,7 +105,7 @@ type Call = (
 
 export interface PresenceShown {
   state: string;
-  detail: string | null;
+  detail: { key: string; substitutions?: string[] } | null;
   droppedRings: number;
 }
 

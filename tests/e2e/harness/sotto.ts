@@ -117,6 +117,17 @@ export async function vaultClient(browser: BrowserSession) {
       const reply = await call<{ state: string }>('compose.target', { conversationId, partner });
       return reply.ok ? (reply.value?.state ?? 'none') : `error:${reply.error?.code}`;
     },
+    /** A text the vault sent as data ({ key, substitutions }), as an extension page shows it. */
+    translate(text: { key: string; substitutions?: string[] }): Promise<string> {
+      return page.evaluate(
+        ([key, substitutions]: [string, string[]]) => {
+          type I18n = { i18n: { getMessage(key: string, substitutions: string[]): string } };
+          const scope = globalThis as unknown as { browser?: I18n; chrome: I18n };
+          return (scope.browser ?? scope.chrome).i18n.getMessage(key, substitutions);
+        },
+        [text.key, text.substitutions ?? []] as [string, string[]],
+      );
+    },
     close: () => page.close(),
   };
 }

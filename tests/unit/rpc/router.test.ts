@@ -129,7 +129,7 @@ describe('createRouter', () => {
         throw new Error(secret);
       },
       'settings.get': () => {
-        throw new VaultRefusal({ code: 'LOCKED', message: 'Sotto is locked.' });
+        throw new VaultRefusal({ code: 'LOCKED', text: { key: 'errorLocked' } });
       },
     });
     const reply = await listener({ sotto: RPC_VERSION, type: 'status', input: {} }, pageSender);
@@ -140,7 +140,7 @@ describe('createRouter', () => {
       await listener({ sotto: RPC_VERSION, type: 'settings.get', input: {} }, pageSender),
     ).toEqual({
       ok: false,
-      error: { code: 'LOCKED', message: 'Sotto is locked.' },
+      error: { code: 'LOCKED', text: { key: 'errorLocked' } },
     });
   });
 });
