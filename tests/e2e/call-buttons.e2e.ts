@@ -135,6 +135,26 @@ describe.each(selectedBrowsers())('call buttons in %s', (browserName) => {
     // In the conversation header.
     await page.bringToFront();
     await waitForCount(page, CALL_BUTTON, 2);
+    // Clicks the page synthesises on the buttons (all it can reach of them) place no call.
+    const synthesised = await page.evaluate((selector: string) => {
+      const found: Element[] = [];
+      const visit = (root: Document | ShadowRoot) => {
+        found.push(...root.querySelectorAll(selector));
+        for (const element of root.querySelectorAll('*')) {
+          if (element.shadowRoot) visit(element.shadowRoot);
+        }
+      };
+      visit(document);
+      for (const button of found) {
+        button.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+        (button as HTMLElement).click();
+        button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      }
+      return found.length;
+    }, CALL_BUTTON);
+    expect(synthesised).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await callWindows(browser)).toEqual([]);
     await clickDeep(page, AUDIO);
     expect(await waitForCallWindows(browser, 1)).toEqual([
       { role: 'caller', handle: 'bob', media: 'audio' },
