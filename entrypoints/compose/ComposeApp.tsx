@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
-import { translate } from '@/lib/i18n';
+import { t, translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
 import { onVaultChange } from '@/lib/rpc/events';
@@ -161,10 +161,7 @@ export default function ComposeApp({
   if (!supported) {
     return (
       <main class="compose" data-sotto="compose" data-sotto-state="unsupported">
-        <p role="status">
-          Sotto encrypts one-to-one conversations. Encryption in group conversations isn't supported
-          yet, so nothing here is encrypted.
-        </p>
+        <p role="status">{t('composeUnsupported')}</p>
       </main>
     );
   }
@@ -182,7 +179,7 @@ export default function ComposeApp({
         </p>
       ) : null}
       <label for="plaintext" class="visually-hidden">
-        Encrypted message to @{partner}
+        {t('composeLabel', partner)}
       </label>
       <textarea
         id="plaintext"
@@ -190,7 +187,7 @@ export default function ComposeApp({
         data-sotto="plaintext"
         rows={3}
         value={text}
-        placeholder={`Encrypted message to @${partner}`}
+        placeholder={t('composeLabel', partner)}
         onInput={(event) => {
           const value = event.currentTarget.value;
           setText(value);
@@ -214,7 +211,7 @@ export default function ComposeApp({
             onClick={() => void invite()}
             disabled={sending.phase === 'sending'}
           >
-            Send invitation
+            {t('composeSendInvite')}
           </button>
         ) : (
           <button
@@ -223,7 +220,7 @@ export default function ComposeApp({
             onClick={() => void send()}
             disabled={!canSend || !text.trim() || sending.phase === 'sending'}
           >
-            {sending.phase === 'failed' ? 'Retry' : 'Send'}
+            {sending.phase === 'failed' ? t('composeRetry') : t('composeSend')}
           </button>
         )}
       </div>
@@ -241,47 +238,36 @@ interface NoticeProps {
 function Notice({ state, partner, onApprove }: NoticeProps) {
   switch (state) {
     case 'no-session':
-      return (
-        <p class="notice">
-          To write to @{partner} privately, send an invitation. It carries your public key; once
-          they accept with Sotto, only the two of you can read your messages. You can write now:
-          your message is kept as a draft until they accept.
-        </p>
-      );
+      return <p class="notice">{t('composeNoSession', partner)}</p>;
     case 'invite-sent':
       return (
         <p class="notice" role="status">
-          Invitation sent. Waiting for @{partner} to accept. Your message is kept as a draft and can
-          be sent as soon as they do.
+          {t('composeInviteSent', partner)}
         </p>
       );
     case 'invite-received':
       return (
         <p class="notice" role="status">
-          @{partner} invited you to encrypted messages. Accept the invitation in the conversation to
-          start.
+          {t('composeInviteReceived', partner)}
         </p>
       );
     case 'key-changed-blocked':
       return (
         <div class="notice warning" role="alert">
-          <p>
-            @{partner}'s security key changed since you verified it. This can mean a new device — or
-            someone in the middle. Compare safety numbers before sending again.
-          </p>
+          <p>{t('composeKeyChanged', partner)}</p>
           <button type="button" data-sotto="approve-key" onClick={onApprove}>
-            I compared them — approve the new key
+            {t('composeApproveKey')}
           </button>
         </div>
       );
     case 'locked':
       return (
         <p class="notice" role="alert">
-          Sotto is locked. Unlock it from the Sotto button in the browser toolbar to write.
+          {t('composeLocked')}
         </p>
       );
     case 'loading':
-      return <p class="status">Connecting to Sotto…</p>;
+      return <p class="status">{t('statusConnecting')}</p>;
     default:
       return null;
   }
@@ -296,15 +282,15 @@ interface SendStatusProps {
 function SendStatus({ sending, canSend, hasText }: SendStatusProps) {
   const text =
     sending.phase === 'sending'
-      ? 'Sending…'
+      ? t('composeSending')
       : sending.phase === 'sent'
-        ? 'Sent, end-to-end encrypted.'
+        ? t('composeSent')
         : sending.phase === 'failed'
           ? sending.error
             ? translate(sending.error.text)
-            : "X didn't accept the message. Check your connection, then retry."
+            : t('composeNotAccepted')
           : canSend && hasText
-            ? 'Enter to send · Shift+Enter for a new line · Esc to close'
+            ? t('composeKeysHint')
             : '';
   return (
     <p

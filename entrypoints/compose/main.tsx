@@ -1,12 +1,13 @@
 import { render } from 'preact';
 import '@/components/base.css';
 import { applyTheme, followHostTheme, readFrameParams } from '@/components/frame-params';
+import { t } from '@/lib/i18n';
 import ComposeApp from './ComposeApp';
 
 const app = document.getElementById('app')!;
 const params = readFrameParams(location.search);
 if (params === null) {
-  app.textContent = 'This Sotto window only works inside x.com.';
+  app.textContent = t('frameOnlyOnX');
 } else {
   applyTheme(params.theme);
   followHostTheme(params.hostOrigin);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
-import { t, translate } from '@/lib/i18n';
+import { type MessageKey, t, translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
 import type { MessageErrorReason, MessageView } from '@/lib/rpc/protocol';
@@ -16,17 +16,13 @@ type Loaded =
   | { phase: 'ready'; message: MessageView }
   | { phase: 'failed'; error: RpcError | null };
 
-const ERROR_TEXT: Record<MessageErrorReason, string> = {
-  unverifiable:
-    "This message couldn't be verified. It was altered or forged on the way, so Sotto won't show it.",
-  'other-conversation':
-    'This encrypted message belongs to another conversation. It was moved here, so Sotto rejected it.',
-  'key-changed':
-    'This message was sent with a different security key than the one you know for this contact.',
-  'too-many-skipped':
-    'Too many messages are missing before this one, so it could not be decrypted.',
-  'version-too-new': 'This message needs a newer version of Sotto. Update Sotto to read it.',
-  replay: 'This is a copy of an earlier message, replayed by the site. It is shown only once.',
+const ERROR_TEXT: Record<MessageErrorReason, MessageKey> = {
+  unverifiable: 'readerErrorUnverifiable',
+  'other-conversation': 'readerErrorOtherConversation',
+  'key-changed': 'readerErrorKeyChanged',
+  'too-many-skipped': 'readerErrorTooManySkipped',
+  'version-too-new': 'readerErrorVersionTooNew',
+  replay: 'readerErrorReplay',
 };
 
 const MESSAGE_ID = /^[0-9a-f]{64}$/;
@@ -102,7 +98,7 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
         data-sotto="message"
         data-sotto-state={message.state}
         data-sotto-direction={message.direction}
-        aria-label={`Encrypted message from @${message.sender}`}
+        aria-label={t('readerLabel', message.sender)}
       >
         <Body message={message} />
         {message.state === 'invite' && message.direction === 'in' ? (
@@ -113,7 +109,7 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
               disabled={accepting === 'busy'}
               onClick={() => void accept(message)}
             >
-              Accept
+              {t('readerAccept')}
             </button>
             {typeof accepting === 'object' ? (
               <span class="status error" role="alert">
@@ -143,21 +139,22 @@ function Body({ message }: { message: MessageView }) {
     case 'invite':
       return message.direction === 'in' ? (
         <p class="text">
-          @{message.inviteFrom?.handle ?? message.sender} invited you to end-to-end encrypted
-          messages with Sotto. Their key fingerprint:{' '}
+          {t('readerInviteIn', message.inviteFrom?.handle ?? message.sender)}{' '}
           <code>{message.inviteFrom?.fingerprint ?? '—'}</code>
         </p>
       ) : (
         <p class="text">
-          You invited @{message.sender === 'me' ? 'them' : message.sender} to encrypted messages.
+          {message.sender === 'me'
+            ? t('readerInviteOutUnnamed')
+            : t('readerInviteOut', message.sender)}
         </p>
       );
     case 'accepted':
-      return <p class="text">Encrypted session started.</p>;
+      return <p class="text">{t('readerAccepted')}</p>;
     case 'error':
       return (
         <p class="text" role="alert">
-          {ERROR_TEXT[message.error ?? 'unverifiable']}
+          {t(ERROR_TEXT[message.error ?? 'unverifiable'])}
         </p>
       );
     default:
@@ -167,9 +164,9 @@ function Body({ message }: { message: MessageView }) {
 }
 
 function badge(message: MessageView): string {
-  if (message.state === 'error') return '⚠ Not verified';
+  if (message.state === 'error') return t('readerBadgeUnverified');
   if (message.direction === 'out') {
-    return message.delivery === 'failed' ? '🔒 Encrypted · not sent' : '🔒 Encrypted · sent';
+    return message.delivery === 'failed' ? t('readerBadgeNotSent') : t('readerBadgeSent');
   }
-  return '🔒 Encrypted';
+  return t('readerBadgeReceived');
 }

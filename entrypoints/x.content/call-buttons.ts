@@ -1,6 +1,6 @@
 import type { LocationWatcher } from '@/lib/dom/location';
 import { observeElements } from '@/lib/dom/observe';
-import { translate } from '@/lib/i18n';
+import { type MessageKey, t, translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { CallMedia, CallTargetView } from '@/lib/rpc/protocol';
 import { readConversation } from '@/lib/sites/x/adapter';
@@ -17,7 +17,11 @@ const ICONS: Record<CallMedia, string> = {
     'M3 7a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v2.3l4.4-3a1 1 0 0 1 1.6.8v9.8a1 1 0 0 1-1.6.8l-4.4-3V17a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z',
 };
 
-const MEDIA_NAME: Record<CallMedia, string> = { audio: 'Voice call', video: 'Video call' };
+/** Whole sentences per media kind: languages differ in how "voice call with @x" is built. */
+const MEDIA_TEXT: Record<CallMedia, { name: MessageKey; label: MessageKey; locked: MessageKey }> = {
+  audio: { name: 'xCallAudioWith', label: 'xCallAudioLabel', locked: 'xCallLockedAudio' },
+  video: { name: 'xCallVideoWith', label: 'xCallVideoLabel', locked: 'xCallLockedVideo' },
+};
 
 /** The colours and size of X's neighbouring button, copied so ours sit naturally beside it. */
 const COPIED_STYLE = [
@@ -75,23 +79,13 @@ type NoticeState = Exclude<CallTargetView['state'], 'ready'> | 'unavailable' | '
 
 /** What the notice says, and whether it offers to start an encrypted chat. */
 function noticeText(state: NoticeState, handle: string, media: CallMedia, detail: string) {
-  const kind = media === 'video' ? 'video call' : 'voice call';
   switch (state) {
     case 'no-session':
-      return {
-        text: `Sotto calls are end-to-end encrypted, so they need an encrypted chat with @${handle} first. Open your conversation with an invitation ready to send; once @${handle} accepts, you can call.`,
-        action: 'Open chat with invitation',
-      };
+      return { text: t('xCallNoSession', handle), action: t('xCallOpenChat') };
     case 'locked':
-      return {
-        text: `Sotto is locked. Unlock it from the Sotto button in the browser toolbar, then start the ${kind} again.`,
-        action: null,
-      };
+      return { text: t(MEDIA_TEXT[media].locked), action: null };
     case 'key-changed-blocked':
-      return {
-        text: `@${handle}'s security key changed since you verified it. Open Sotto from the toolbar, compare safety numbers and approve the new key before calling.`,
-        action: null,
-      };
+      return { text: t('xCallKeyChanged', handle), action: null };
     default:
       return { text: detail, action: null };
   }
@@ -154,7 +148,7 @@ function createCallButtons({ handle, reference, startChat, signal }: CallButtons
     style.textContent = NOTICE_CSS;
     const box = document.createElement('div');
     box.setAttribute('role', 'dialog');
-    box.setAttribute('aria-label', `${MEDIA_NAME[media]} with @${handle}`);
+    box.setAttribute('aria-label', t(MEDIA_TEXT[media].name, handle));
     const { text, action } = noticeText(state, handle, media, detail);
     const paragraph = document.createElement('p');
     paragraph.id = 'sotto-call-notice-text';
@@ -164,7 +158,7 @@ function createCallButtons({ handle, reference, startChat, signal }: CallButtons
     row.className = 'row';
     const dismiss = document.createElement('button');
     dismiss.type = 'button';
-    dismiss.textContent = action ? 'Not now' : 'Close';
+    dismiss.textContent = action ? t('xCallNotNow') : t('xCallClose');
     row.append(dismiss);
     let primary: HTMLButtonElement | null = null;
     if (action) {
@@ -227,8 +221,8 @@ function createCallButtons({ handle, reference, startChat, signal }: CallButtons
     style.textContent = BUTTON_CSS;
     const button = document.createElement('button');
     button.type = 'button';
-    const label = `${MEDIA_NAME[media]} with @${handle} (end-to-end encrypted by Sotto)`;
-    button.title = `${MEDIA_NAME[media]} with @${handle}`;
+    const label = t(MEDIA_TEXT[media].label, handle);
+    button.title = t(MEDIA_TEXT[media].name, handle);
     button.setAttribute('aria-label', label);
     button.setAttribute('aria-haspopup', 'dialog');
     const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');

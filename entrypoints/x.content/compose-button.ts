@@ -1,13 +1,14 @@
 import type { LocationWatcher } from '@/lib/dom/location';
 import { observeElements } from '@/lib/dom/observe';
+import { t } from '@/lib/i18n';
 import { readConversation } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
 import { onComposeRequest } from './compose-request';
 import { createExtensionFrame } from './frames';
 import { onInviteRequest, takeInviteRequest } from './invite-intent';
 
-const SUPPORTED_LABEL = 'Write an encrypted message with Sotto';
-const UNSUPPORTED_LABEL = "Sotto can't encrypt group conversations yet";
+const SUPPORTED_LABEL = t('xComposeButton');
+const UNSUPPORTED_LABEL = t('xComposeButtonGroup');
 
 const BUTTON_CSS = `
 :host { all: initial; display: inline-flex; align-items: center; flex: none; }

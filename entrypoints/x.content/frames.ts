@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { t } from '@/lib/i18n';
 import { listenToFrame, postToFrame } from '@/lib/rpc/frame';
 import { readTheme, watchTheme } from '@/lib/sites/x/theme';
 
@@ -44,7 +45,7 @@ export function createExtensionFrame(
   const createdWith = currentTheme();
   url.searchParams.set('theme', createdWith);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  iframe.title = kind === 'reader' ? 'Sotto encrypted message' : 'Sotto secure message';
+  iframe.title = kind === 'reader' ? t('xFrameReader') : t('xFrameCompose');
   Object.assign(iframe.style, {
     display: 'block',
     width: '100%',

@@ -1,4 +1,5 @@
 import type { LocationWatcher } from '@/lib/dom/location';
+import { translate } from '@/lib/i18n';
 import { assessChat, type ChatHealth } from '@/lib/sites/x/health';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
 import { readTheme, watchTheme } from '@/lib/sites/x/theme';
@@ -62,8 +63,9 @@ export function initHealthNotice(
     }
     shown.host.dataset.sottoState = health.state;
     shown.host.dataset.sottoMissing = health.missing.join(' ');
-    if (shown.text.dataset.message !== health.message) {
-      shown.text.dataset.message = health.message;
+    const message = translate(health.text);
+    if (shown.text.dataset.message !== message) {
+      shown.text.dataset.message = message;
       const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
       svg.setAttribute('viewBox', '0 0 24 24');
       svg.setAttribute('aria-hidden', 'true');
@@ -71,7 +73,7 @@ export function initHealthNotice(
       path.setAttribute('d', ICON_PATH);
       svg.append(path);
       const words = document.createElement('span');
-      words.textContent = health.message;
+      words.textContent = message;
       shown.text.replaceChildren(svg, words);
     }
   };

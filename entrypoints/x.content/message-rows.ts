@@ -1,5 +1,6 @@
 import { looksLikeEnvelope } from '@/lib/crypto/marker';
 import { observeElements } from '@/lib/dom/observe';
+import { type MessageKey, t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { IngestResult, RequestInput } from '@/lib/rpc/protocol';
 import { readConversation, readMessageRow } from '@/lib/sites/x/adapter';
@@ -14,9 +15,9 @@ const PLACEHOLDER_HEIGHT = 40;
 /** Waits before asking the vault again when it did not answer (e.g. Chrome restarting it). */
 const RETRY_DELAYS_MS = [250, 1000, 3000];
 const UNAVAILABLE_TEXT = {
-  unreachable: "Encrypted message. Sotto can't read it right now; reload the page to try again.",
-  locked: 'Encrypted message. Unlock Sotto from the toolbar button to read it.',
-};
+  unreachable: 'xRowUnreachable',
+  locked: 'xRowLocked',
+} as const satisfies Record<string, MessageKey>;
 
 type RowAnswer = IngestResult | { kind: 'unavailable'; reason: keyof typeof UNAVAILABLE_TEXT };
 
@@ -37,7 +38,7 @@ async function ingestWithRetry(
     if (result.error.code !== 'UNAVAILABLE') return { kind: 'not-sotto' };
     if (delay === undefined || signal.aborted)
       return { kind: 'unavailable', reason: 'unreachable' };
-    placeholder.textContent = 'Encrypted message…';
+    placeholder.textContent = t('xRowPending');
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
@@ -242,8 +243,8 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
         if (!placeholder.isConnected) row.textElement.after(placeholder);
         placeholder.textContent =
           result.kind === 'unavailable'
-            ? UNAVAILABLE_TEXT[result.reason]
-            : 'Encrypted message (waiting for the rest)…';
+            ? t(UNAVAILABLE_TEXT[result.reason])
+            : t('xRowWaitingParts');
         return 'done';
       }
       const owner = shownBy.get(result.messageId);
@@ -252,7 +253,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
         if (!placeholder.isConnected) row.textElement.after(placeholder);
         placeholder.dataset.sotto = 'duplicate';
         placeholder.style.minHeight = '0';
-        placeholder.textContent = 'A copy of an earlier encrypted message (shown once, above).';
+        placeholder.textContent = t('xRowDuplicate');
         return 'done';
       }
       shownBy.set(result.messageId, rowElement);

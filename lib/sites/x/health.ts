@@ -3,6 +3,7 @@
  * a selector stops matching, Sotto says so ("Sotto can't find X's chat composer") instead of
  * silently doing nothing. Pure over a DOM root and a URL, so unit tests feed it markup.
  */
+import { type MessageKey, type UserText, userText } from '../../i18n/user-text';
 import { parseRoute } from './routes';
 import { X_SELECTORS } from './selectors';
 
@@ -13,18 +14,15 @@ export type ChatHealth =
   | { state: 'healthy' }
   /** Nothing to judge yet: not a conversation, or X has not rendered the conversation panel. */
   | { state: 'not-applicable' }
-  | { state: 'degraded'; missing: MissingPart[]; message: string };
+  | { state: 'degraded'; missing: MissingPart[]; text: UserText };
 
-/** What each missing part means to the user, in order of importance. */
-const CONSEQUENCE: Record<MissingPart, string> = {
-  composer: "Sotto can't find X's chat composer, so it can't send encrypted messages here.",
-  'composer-textarea':
-    "Sotto can't find the message box in X's chat composer, so it can't send encrypted messages here.",
-  'message-list': "Sotto can't find X's message list, so it can't show encrypted messages here.",
-  'conversation-header': "Sotto can't tell who this conversation is with, so it can't encrypt it.",
+/** What each missing part means to the user, and what to do about it. */
+const CONSEQUENCE: Record<MissingPart, MessageKey> = {
+  composer: 'xHealthComposer',
+  'composer-textarea': 'xHealthComposerTextarea',
+  'message-list': 'xHealthMessageList',
+  'conversation-header': 'xHealthConversationHeader',
 };
-
-const ADVICE = ' Reload the page; if this persists, X has changed and Sotto needs an update.';
 
 /**
  * Checks a chat root (the shadow root under `xchatEmbedRoute`) on a conversation URL. Judged
@@ -55,5 +53,5 @@ export function assessChat(root: ParentNode, href: string): ChatHealth {
     if (!header) missing.push('conversation-header');
   }
   if (missing.length === 0) return { state: 'healthy' };
-  return { state: 'degraded', missing, message: CONSEQUENCE[missing[0]!] + ADVICE };
+  return { state: 'degraded', missing, text: userText(CONSEQUENCE[missing[0]!]) };
 }

@@ -140,11 +140,11 @@ describe('the presence listener', () => {
 
   test('a locked vault is shown as locked and retried', async () => {
     const { presence, peers, timers, settle } = setup({
-      config: async () => ({ ok: false, state: 'locked', detail: 'Sotto is locked.' }),
+      config: async () => ({ ok: false, state: 'locked', detail: { key: 'errorLocked' } }),
     });
     presence.start();
     await settle();
-    expect(presence.status).toEqual({ state: 'locked', detail: 'Sotto is locked.' });
+    expect(presence.status).toEqual({ state: 'locked', detail: { key: 'errorLocked' } });
     expect(peers).toHaveLength(0);
     expect(timers.some((t) => t.ms >= 1000 && !t.cleared)).toBe(true);
   });

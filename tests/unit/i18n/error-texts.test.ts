@@ -1,7 +1,5 @@
 // Every error and status a user can be shown is a message key; each must have its English
 // sentence, or a page would show the bare key.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { SERVER_UNREACHABLE, STARTING } from '../../../lib/calls/presence';
 import type { UserText } from '../../../lib/i18n/user-text';
@@ -13,26 +11,7 @@ import {
   VAULT_MESSAGES,
   VaultError,
 } from '../../../lib/vault/errors';
-
-interface Message {
-  message: string;
-  placeholders?: Record<string, { content: string }>;
-}
-
-const english: Record<string, Message> = JSON.parse(
-  readFileSync(join(__dirname, '../../../public/_locales/en/messages.json'), 'utf8'),
-);
-
-/** What `browser.i18n.getMessage` makes of a text in English: '' for a missing key. */
-function inEnglish(text: UserText): string {
-  const entry = english[text.key];
-  if (!entry) return '';
-  return entry.message.replace(/\$([A-Za-z_]+)\$/g, (_, name: string) => {
-    const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
-    const index = Number(content.slice(1)) - 1;
-    return text.substitutions?.[index] ?? '';
-  });
-}
+import { english, inEnglish } from './english';
 
 function expectSentence(what: string, text: UserText): void {
   const sentence = inEnglish(text);

@@ -1,6 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, test } from 'vitest';
 import { assessChat } from '../../../lib/sites/x/health';
+import { inEnglish } from '../i18n/english';
 
 const DIRECT = 'https://x.com/i/chat/1001-1002';
 const GROUP = 'https://x.com/i/chat/g5551212';
@@ -29,7 +30,7 @@ describe('assessChat', () => {
   test('a renamed composer is reported, with a sentence the user can act on', () => {
     const health = assessChat(chat({ form: 'dm-composer', textarea: 'dm-composer-input' }), DIRECT);
     expect(health).toMatchObject({ state: 'degraded', missing: ['composer'] });
-    expect(health.state === 'degraded' && health.message).toMatch(
+    expect(health.state === 'degraded' && inEnglish(health.text)).toMatch(
       /^Sotto can't find X's chat composer.*Reload the page/,
     );
   });
