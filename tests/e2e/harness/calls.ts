@@ -2,7 +2,8 @@
  * Driving calls in the e2e build: finding the call windows the extension opens, reading their
  * state, SAS and media counters, and asking a browser's vault about presence and the log.
  */
-import { clickDeep } from './actions';
+import { clickDeep, waitForCount } from './actions';
+import type { Pair } from './pair';
 import type { BrowserSession, TestPage } from './session';
 
 export const CALL_BUTTON = '[data-sotto="call-button"]';
@@ -10,6 +11,24 @@ export const VIDEO_BUTTON = `${CALL_BUTTON}[data-sotto-media="video"]`;
 export const AUDIO_BUTTON = `${CALL_BUTTON}[data-sotto-media="audio"]`;
 
 export type Role = 'caller' | 'callee';
+
+/**
+ * Alice clicks a call button on Bob's profile; returns both call windows (Bob's ringing),
+ * recorded in `opened` so the test's cleanup closes them.
+ */
+export async function placeCall(pair: Pair, opened: TestPage[], button: string, nth = 1) {
+  // Bob's browser is online: his presence listener is connected.
+  await waitForPresence(pair.vault('bob').call);
+  const page = pair.page('alice');
+  if (!page.url().endsWith('/bob')) await page.goto('https://x.com/bob');
+  await waitForCount(page, CALL_BUTTON, 2);
+  await clickDeep(page, button);
+  const caller = await waitForCallPage(pair.browser('alice'), 'caller', nth);
+  const callee = await waitForCallPage(pair.browser('bob'), 'callee', nth);
+  opened.push(caller, callee);
+  await waitForCallState(callee, 'ringing');
+  return { caller, callee };
+}
 
 /** Waits for the `count`-th call window of `role` the extension opened, and returns it. */
 export async function waitForCallPage(
@@ -136,4 +155,17 @@ export async function callLog(call: Call) {
     outcome: string;
     endedAt: number | null;
   }[];
+}
+
+/** Waits until the newest entry of the call log ended at `since` or later, and returns it. */
+export async function waitForCallLog(call: Call, since: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [newest] = await callLog(call);
+    if (newest && (newest.endedAt ?? 0) >= since) return newest;
+    if (Date.now() > deadline) {
+      throw new Error(`No call logged since ${since}; the newest is ${JSON.stringify(newest)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

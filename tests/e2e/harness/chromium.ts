@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { browserExecutable } from './browsers';
 import type { BrowserSession, PageFunction, TestPage } from './session';
 
@@ -94,6 +94,7 @@ export async function launchChromium(
   // Chromium derives an unpacked extension's id from its path, so there is no need to race
   // for the service worker's first start to learn it.
   const extensionId = unpackedExtensionId(options.extensionDir);
+  let permissions: CDPSession | null = null;
   return {
     name: 'chromium',
     context,
@@ -138,6 +139,29 @@ export async function launchChromium(
       await cdp.send('Target.closeTarget', { targetId: worker.targetId });
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
       await cdp.detach();
+    },
+    async setMediaPermission(setting) {
+      // Chromium drops a DevTools session's permission settings when it detaches: one
+      // session, kept for the browser's life.
+      permissions ??= await context.browser()!.newBrowserCDPSession();
+      for (const name of ['camera', 'microphone']) {
+        await permissions.send('Browser.setPermission', {
+          origin: `chrome-extension://${extensionId}`,
+          permission: { name },
+          setting,
+        });
+      }
+    },
+    async kill() {
+      const cdp = await context.browser()!.newBrowserCDPSession();
+      const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+        processInfo: { type: string; id: number }[];
+      };
+      const main = processInfo.find((info) => info.type === 'browser');
+      if (!main) throw new Error('Chromium did not report its browser process');
+      const closed = new Promise((resolve) => context.once('close', resolve));
+      process.kill(main.id, 'SIGKILL');
+      await closed;
     },
     async close() {
       await context.close();

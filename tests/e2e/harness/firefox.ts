@@ -120,6 +120,13 @@ export async function launchFirefox(options: FirefoxOptions): Promise<BrowserSes
       );
     },
     extensionUrl: (path) => `moz-extension://${uuid}/${path}`,
+    async kill() {
+      const firefox = browser.process();
+      if (!firefox) throw new Error('Firefox was not started by this session');
+      const exited = new Promise((resolve) => firefox.once('exit', resolve));
+      firefox.kill('SIGKILL');
+      await exited;
+    },
     async close() {
       await browser.close();
     },

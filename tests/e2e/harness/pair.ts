@@ -1,6 +1,6 @@
 import type { Fixture } from '../../fixtures/server';
 import type { BrowserName } from './browsers';
-import { launchBrowser } from './launch';
+import { type FakeMedia, launchBrowser } from './launch';
 import type { BrowserSession, TestPage } from './session';
 import { activateReaderButton, openCompose, timeline, vaultClient, waitForTimeline } from './sotto';
 
@@ -28,7 +28,7 @@ export class Pair {
   static async open(
     fixture: Fixture,
     browserName: BrowserName,
-    options: { fakeMedia?: boolean; bobBrowser?: BrowserName } = {},
+    options: { fakeMedia?: boolean | FakeMedia; bobBrowser?: BrowserName } = {},
   ): Promise<Pair> {
     const media = { fakeMedia: options.fakeMedia ?? false };
     const [alice, bob] = await Promise.all([

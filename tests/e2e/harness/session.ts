@@ -40,5 +40,12 @@ export interface BrowserSession {
    * worker); undefined where the background is a persistent page (Firefox MV2).
    */
   stopBackground?: () => Promise<void>;
+  /**
+   * Allows or blocks camera and microphone for the extension, as a person does in the
+   * browser's site settings (Chromium, launched with `fakeMedia: { permission: 'ask' }`).
+   */
+  setMediaPermission?: (setting: 'granted' | 'denied') => Promise<void>;
+  /** Ends the browser at once, as a crash or a power cut does: no page gets to say goodbye. */
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
