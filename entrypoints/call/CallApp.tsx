@@ -78,6 +78,7 @@ function DevicePicker({ controller, view }: { controller: CallController; view: 
       <label class="device">
         {label}
         <select
+          data-sotto={kind === 'audioinput' ? 'microphone-picker' : 'camera-picker'}
           value={current(kind === 'audioinput' ? 'audio' : 'video')}
           onChange={(event) =>
             void controller.switchDevice(kind, (event.currentTarget as HTMLSelectElement).value)

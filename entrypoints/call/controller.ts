@@ -14,6 +14,7 @@ import { type CallMedia, newPeerId } from '@/lib/calls';
 import { verifyBinding } from '@/lib/calls/binding';
 import {
   type ControlMessage,
+  DISCONNECTED_GRACE_MS,
   isRelayedDecline,
   RING_ANSWER_TIMEOUT_MS,
   RING_TIMEOUT_MS,
@@ -503,7 +504,7 @@ export class CallController {
           if (pc.connectionState === 'disconnected' && !this.#finished) {
             void this.#finish('ended', 'connection-lost');
           }
-        }, 8000);
+        }, DISCONNECTED_GRACE_MS);
       }
     };
     pc.addEventListener('connectionstatechange', watch);

@@ -67,3 +67,9 @@ export function isRelayedDecline(metadata: unknown, callId: string): boolean {
 export const RING_TIMEOUT_MS = 45_000;
 /** How long a caller waits for the callee's presence to answer the ring. */
 export const RING_ANSWER_TIMEOUT_MS = 10_000;
+/**
+ * How long a call stays up after the browser reports its connection `disconnected` (no
+ * packets for a few seconds): a blip recovers within it, a lost network or a dead browser
+ * does not.
+ */
+export const DISCONNECTED_GRACE_MS = 8000;
