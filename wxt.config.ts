@@ -1,12 +1,15 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { callDefaultsFromEnv } from './lib/config/build-defaults';
+import { inEnglish } from './lib/i18n/english';
 import { HOST_MATCHES } from './lib/sites/hosts';
 
 // A bad SOTTO_* value must stop the build rather than ship an extension that cannot call.
 const callDefaults = callDefaultsFromEnv(process.env);
 if (!callDefaults.ok) {
-  throw new Error(`Sotto build configuration: ${callDefaults.error}`);
+  throw new Error(
+    `Sotto build configuration: ${callDefaults.variable}: ${inEnglish(callDefaults.error)}`,
+  );
 }
 
 export default defineConfig({

@@ -8,7 +8,7 @@ import {
 import type { CallDefaults, IceServer } from '@/lib/config/build-defaults';
 import { parseIceServers, parseSignalingUrl } from '@/lib/config/build-defaults';
 import type { SettingsChange, SettingsView } from '@/lib/config/settings';
-import { type MessageKey, t } from '@/lib/i18n';
+import { type MessageKey, t, translate, type UserText } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
 
@@ -21,7 +21,9 @@ const iceText = (servers: IceServer[]) => JSON.stringify(servers, null, 2);
 const iceUrls = (servers: IceServer[]) =>
   servers.flatMap((server) => (Array.isArray(server.urls) ? server.urls : [server.urls]));
 
-type Draft = { ok: true; value: CallDefaults } | { ok: false; field: 'url' | 'ice'; error: string };
+type Draft =
+  | { ok: true; value: CallDefaults }
+  | { ok: false; field: 'url' | 'ice'; error: UserText };
 
 /** What the fields say, checked with the same parsers the vault uses. */
 function readDraft(url: string, ice: string): Draft {
@@ -57,7 +59,7 @@ function resultText(check: ConnectionCheck, result: CheckResult | undefined): st
 export default function CallSettings({ settings, onSaved }: CallSettingsProps) {
   const [url, setUrl] = useState(settings.signalingUrl);
   const [ice, setIce] = useState(iceText(settings.iceServers));
-  const [fieldError, setFieldError] = useState<{ field: 'url' | 'ice'; error: string } | null>(
+  const [fieldError, setFieldError] = useState<{ field: 'url' | 'ice'; error: UserText } | null>(
     null,
   );
   const [error, setError] = useState<RpcError | null>(null);
@@ -149,7 +151,7 @@ export default function CallSettings({ settings, onSaved }: CallSettingsProps) {
           {t('callsSignalingHint')}
         </p>
         <ErrorText
-          error={urlError ? t('callsBadSignaling', urlError) : null}
+          error={urlError ? t('callsBadSignaling', translate(urlError)) : null}
           id="signaling-error"
         />
         <label for="ice-input">{t('callsIceLabel')}</label>
@@ -166,7 +168,7 @@ export default function CallSettings({ settings, onSaved }: CallSettingsProps) {
         <p class="status" id="ice-hint">
           {t('callsIceHint')}
         </p>
-        <ErrorText error={iceError ? t('callsBadIce', iceError) : null} id="ice-error" />
+        <ErrorText error={iceError ? t('callsBadIce', translate(iceError)) : null} id="ice-error" />
         <div class="row start">
           <button type="submit" data-sotto="save-calls" disabled={busy}>
             {t('callsSave')}

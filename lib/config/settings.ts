@@ -5,6 +5,8 @@
  * everything else follows the build defaults, so a rebuilt extension with new defaults
  * reaches users who never touched a setting. Pure: no browser API.
  */
+
+import { type UserText, userText } from '../i18n/user-text';
 import {
   type CallDefaults,
   type ConfigResult,
@@ -51,12 +53,12 @@ export type SettingsField = 'signalingUrl' | 'iceServers' | 'doNotDisturb';
 
 export type SettingsResult<T> =
   | { ok: true; value: T }
-  | { ok: false; field: SettingsField; error: string };
+  | { ok: false; field: SettingsField; error: UserText };
 
 function checkIceServers(value: unknown): ConfigResult<IceServer[]> {
-  if (!Array.isArray(value)) return { ok: false, error: 'must be a list of ICE servers' };
+  if (!Array.isArray(value)) return { ok: false, error: userText('configIceNotList') };
   if (value.length > MAX_ICE_SERVERS) {
-    return { ok: false, error: `must list at most ${MAX_ICE_SERVERS} servers` };
+    return { ok: false, error: userText('configIceTooMany', MAX_ICE_SERVERS) };
   }
   return parseIceServers(JSON.stringify(value));
 }
@@ -102,7 +104,7 @@ export function applySettingsChange(
   }
   if (change.doNotDisturb !== undefined) {
     if (typeof change.doNotDisturb !== 'boolean') {
-      return { ok: false, field: 'doNotDisturb', error: 'must be on or off' };
+      return { ok: false, field: 'doNotDisturb', error: userText('configNotOnOff') };
     }
     next.doNotDisturb = change.doNotDisturb;
   }

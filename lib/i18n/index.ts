@@ -4,7 +4,7 @@
  * so a misspelt or missing message is a type error, not a blank on screen.
  */
 import { browser } from 'wxt/browser';
-import type { MessageKey, UserText } from './user-text';
+import { type MessageKey, translateWith, type UserText } from './user-text';
 
 export { type MessageKey, type UserText, userText } from './user-text';
 
@@ -27,7 +27,7 @@ export const t = createTranslator((key, substitutions) =>
 
 /** The text of a sentence carried as data (an error, a status), in the browser's language. */
 export function translate(text: UserText): string {
-  return t(text.key, ...(text.substitutions ?? []));
+  return translateWith(t, text);
 }
 
 /** Dates and times the way the browser's language writes them. */

@@ -12,11 +12,34 @@ export type MessageKey = keyof typeof english;
 
 export interface UserText {
   readonly key: MessageKey;
-  /** Values for `$1`…, in order; absent when the message has no placeholders. */
-  readonly substitutions?: readonly string[];
+  /**
+   * Values for `$1`…, in order; absent when the message has no placeholders. A value that is
+   * itself a text (a reason inside "… is not valid: $DETAIL$") is translated with it.
+   */
+  readonly substitutions?: readonly (string | UserText)[];
 }
 
 /** The message `key`, its placeholders filled from `substitutions` when it is shown. */
-export function userText(key: MessageKey, ...substitutions: (string | number)[]): UserText {
-  return substitutions.length === 0 ? { key } : { key, substitutions: substitutions.map(String) };
+export function userText(
+  key: MessageKey,
+  ...substitutions: (string | number | UserText)[]
+): UserText {
+  if (substitutions.length === 0) return { key };
+  return {
+    key,
+    substitutions: substitutions.map((value) =>
+      typeof value === 'object' ? value : String(value),
+    ),
+  };
+}
+
+/** Fills a text's values with `translate` (nested texts first) and translates it. */
+export function translateWith(
+  translateKey: (key: MessageKey, ...substitutions: string[]) => string,
+  text: UserText,
+): string {
+  const values = (text.substitutions ?? []).map((value) =>
+    typeof value === 'string' ? value : translateWith(translateKey, value),
+  );
+  return translateKey(text.key, ...values);
 }

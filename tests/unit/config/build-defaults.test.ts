@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { callDefaultsFromEnv, SHIPPED_CALL_DEFAULTS } from '../../../lib/config/build-defaults';
+import { inEnglish } from '../../../lib/i18n/english';
 
 describe('callDefaultsFromEnv', () => {
   test('unset or empty variables give the shipped defaults', () => {
@@ -43,6 +44,6 @@ describe('callDefaultsFromEnv', () => {
   ])('%j is rejected with a message naming the problem', (env, message) => {
     const result = callDefaultsFromEnv(env);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toContain(message);
+    if (!result.ok) expect(`${result.variable}: ${inEnglish(result.error)}`).toContain(message);
   });
 });

@@ -2,7 +2,8 @@
 // sentence, or a page would show the bare key.
 import { describe, expect, test } from 'vitest';
 import { SERVER_UNREACHABLE, STARTING } from '../../../lib/calls/presence';
-import type { UserText } from '../../../lib/i18n/user-text';
+import { inEnglish } from '../../../lib/i18n/english';
+import { type UserText, userText } from '../../../lib/i18n/user-text';
 import { RPC_ERROR_CODES, rpcError } from '../../../lib/rpc/errors';
 import { STORE_ERROR_CODES, StoreError } from '../../../lib/store/errors';
 import {
@@ -11,7 +12,9 @@ import {
   VAULT_MESSAGES,
   VaultError,
 } from '../../../lib/vault/errors';
-import { english, inEnglish } from './english';
+import messages from '../../../public/_locales/en/messages.json';
+
+const english: Record<string, { message: string; placeholders?: object }> = messages;
 
 function expectSentence(what: string, text: UserText): void {
   const sentence = inEnglish(text);
@@ -47,8 +50,11 @@ describe('every error code has an English sentence', () => {
   });
 });
 
-test('a text with values reads with them in place', () => {
-  expect(inEnglish({ key: 'callsBadIce', substitutions: ['must be a list'] })).toBe(
-    'The ICE servers are not valid: must be a list',
+test('a text with values reads with them in place, a text among them translated too', () => {
+  expect(inEnglish(userText('configIceEntryUrls', 2, 'stun: turn:'))).toBe(
+    'entry 2: "urls" must be a string or array of strings starting with stun: turn:',
+  );
+  expect(inEnglish(userText('callsBadIce', userText('configIceTooMany', 16)))).toBe(
+    'The ICE servers are not valid: must list at most 16 servers',
   );
 });

@@ -1,7 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, test } from 'vitest';
+import { inEnglish } from '../../../lib/i18n/english';
 import { assessChat } from '../../../lib/sites/x/health';
-import { inEnglish } from '../i18n/english';
 
 const DIRECT = 'https://x.com/i/chat/1001-1002';
 const GROUP = 'https://x.com/i/chat/g5551212';
