@@ -34,7 +34,7 @@ export interface RpcError {
 }
 
 /** What each code tells the user unless a more specific text is given. */
-export const RPC_ERROR_TEXT: Record<RpcErrorCode, MessageKey> = {
+const RPC_ERROR_TEXT: Record<RpcErrorCode, MessageKey> = {
   FORBIDDEN: 'errorForbidden',
   BAD_REQUEST: 'errorBadRequest',
   UNKNOWN_REQUEST: 'errorUnknownRequest',

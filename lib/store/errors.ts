@@ -47,7 +47,7 @@ export const STORE_ERROR_CODES = [
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
 /** What each failure tells the user: a key of `public/_locales/en/messages.json`. */
-export const STORE_ERROR_TEXT: Record<StoreErrorCode, MessageKey> = {
+const STORE_ERROR_TEXT: Record<StoreErrorCode, MessageKey> = {
   LOCKED: 'errorLocked',
   WRONG_PASSPHRASE: 'errorWrongPassphrase',
   WRONG_KEY: 'errorStaleUnlock',

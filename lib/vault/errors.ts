@@ -32,7 +32,7 @@ export const VAULT_ERROR_CODES = [
 export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 
 /** What each failure tells the user unless a more specific text is given. */
-export const VAULT_ERROR_TEXT: Record<VaultErrorCode, MessageKey> = {
+const VAULT_ERROR_TEXT: Record<VaultErrorCode, MessageKey> = {
   LOCKED: 'errorLocked',
   WRONG_PASSPHRASE: 'errorWrongPassphrase',
   NO_SESSION: 'errorNoSession',
