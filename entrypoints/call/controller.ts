@@ -13,6 +13,7 @@ import { browser } from 'wxt/browser';
 import { type CallMedia, newPeerId } from '@/lib/calls';
 import { verifyBinding } from '@/lib/calls/binding';
 import {
+  ABANDONED_RING_GRACE_MS,
   type ControlMessage,
   DISCONNECTED_GRACE_MS,
   isRelayedDecline,
@@ -400,8 +401,13 @@ export class CallController {
       // The other window went away: closed, crashed, or its network is gone.
       const state = this.#view.state;
       if (state === 'ringing') void this.#finish('ended', 'missed');
-      else if (state === 'calling') void this.#finish('ended', 'no-answer');
-      else void this.#finish('ended', 'connection-lost');
+      else if (state === 'calling') {
+        // A closed ringing window is a decline, which the callee's browser relays on its
+        // own connection; only if none comes was it a crash or a lost network.
+        this.#later(() => {
+          if (this.#view.state === 'calling') void this.#finish('ended', 'no-answer');
+        }, ABANDONED_RING_GRACE_MS);
+      } else void this.#finish('ended', 'connection-lost');
     });
   }
 

@@ -73,3 +73,10 @@ export const RING_ANSWER_TIMEOUT_MS = 10_000;
  * does not.
  */
 export const DISCONNECTED_GRACE_MS = 8000;
+
+/**
+ * How long a caller waits, after the ringing window's channel closes unanswered, for the
+ * callee's browser to say whether that was a decline (its window was closed) before calling
+ * it "no answer" (the browser crashed or went offline).
+ */
+export const ABANDONED_RING_GRACE_MS = 5000;

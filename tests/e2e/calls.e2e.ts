@@ -98,6 +98,14 @@ async function checkRingingWindowClosed(pair: Pair, opened: TestPage[]) {
   // Alice would otherwise call on until her ~50 s no-answer timeout.
   const shown = await waitForCallState(caller, 'declined', 15_000);
   expect(shown.reason).toBe('declined');
+  await closeAll(opened);
+  // Once Bob's window has rung a while its own channel to Alice is open, and closes with
+  // the window: that, too, is a decline, not "no answer".
+  const later = await placeCall(pair, opened, AUDIO_BUTTON);
+  await waitForCallState(later.callee, 'ringing');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await later.callee.close();
+  expect((await waitForCallState(later.caller, 'declined', 15_000)).reason).toBe('declined');
   // Bob's browser is free again: the next call rings.
   await closeAll(opened);
   const next = await placeCall(pair, opened, AUDIO_BUTTON);
