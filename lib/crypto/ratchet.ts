@@ -122,6 +122,47 @@ export interface DecryptOptions {
 
 const EMPTY = new Uint8Array(0);
 
+/** The fields a ratchet step may change; the rest (identity, AD, session id) never do. */
+type StateChanges = {
+  -readonly [K in Exclude<
+    keyof SessionState,
+    'v' | 'sessionId' | 'role' | 'ad' | 'theirSigningKey' | 'theirDhKey'
+  >]?: SessionState[K];
+};
+
+/**
+ * `s` with `c` applied, as a new state. Written as one object literal because V8 copies a
+ * 22-field object spread with overrides (`{ ...s, ns }`) on a slow path, ~1 µs each, and
+ * every message made two of them (more than its KDF_CK). No field of a state is ever
+ * `undefined`, so `undefined` in `c` means "unchanged".
+ */
+function withChanges(s: SessionState, c: StateChanges): SessionState {
+  return {
+    v: s.v,
+    sessionId: s.sessionId,
+    role: s.role,
+    ad: s.ad,
+    theirSigningKey: s.theirSigningKey,
+    theirDhKey: s.theirDhKey,
+    dhsSecret: c.dhsSecret === undefined ? s.dhsSecret : c.dhsSecret,
+    dhsPublic: c.dhsPublic === undefined ? s.dhsPublic : c.dhsPublic,
+    dhr: c.dhr === undefined ? s.dhr : c.dhr,
+    rk: c.rk === undefined ? s.rk : c.rk,
+    cks: c.cks === undefined ? s.cks : c.cks,
+    ckr: c.ckr === undefined ? s.ckr : c.ckr,
+    hks: c.hks === undefined ? s.hks : c.hks,
+    hkr: c.hkr === undefined ? s.hkr : c.hkr,
+    nhks: c.nhks === undefined ? s.nhks : c.nhks,
+    nhkr: c.nhkr === undefined ? s.nhkr : c.nhkr,
+    ns: c.ns === undefined ? s.ns : c.ns,
+    nr: c.nr === undefined ? s.nr : c.nr,
+    pn: c.pn === undefined ? s.pn : c.pn,
+    skipped: c.skipped === undefined ? s.skipped : c.skipped,
+    oldHeaderKeys: c.oldHeaderKeys === undefined ? s.oldHeaderKeys : c.oldHeaderKeys,
+    pendingInit: c.pendingInit === undefined ? s.pendingInit : c.pendingInit,
+  };
+}
+
 /** KDF_RK_HE: new root key, chain key and next header key. */
 export function kdfRoot(
   rk: Uint8Array,
@@ -212,7 +253,7 @@ export function ratchetEncrypt(
   const ad = concatBytes(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
   sealOnce(messageKey, nonce.subarray(0, NONCE_ONCE), plaintext, ad, frame.subarray(bodyAt));
   return {
-    state: { ...state, cks: chainKey, ns: state.ns + 1 },
+    state: withChanges(state, { cks: chainKey, ns: state.ns + 1 }),
     envelope: encodeFrameText(frame),
   };
 }
@@ -276,7 +317,10 @@ export function decryptWire(
     const { messageKey, chainKey } = kdfChain(s.ckr);
     const plaintext = openBody(s, messageKey, wire, extraAd);
     if (plaintext) {
-      return ok({ state: { ...s, ckr: chainKey, nr: s.nr + 1, pendingInit: null }, plaintext });
+      return ok({
+        state: withChanges(s, { ckr: chainKey, nr: s.nr + 1, pendingInit: null }),
+        plaintext,
+      });
     }
   }
   const tried: Uint8Array[] = [];
@@ -322,7 +366,7 @@ function consumeSkipped(
   const plaintext = openBody(s, (s.skipped[i] as SkippedKey).mk, wire, extraAd);
   if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
   const skipped = s.skipped.slice(0, i).concat(s.skipped.slice(i + 1));
-  return ok({ state: { ...s, skipped, pendingInit: null }, plaintext });
+  return ok({ state: withChanges(s, { skipped, pendingInit: null }), plaintext });
 }
 
 /** Derives keys `from..until-1` of a chain (for skipping) and returns the advanced chain key. */
@@ -360,7 +404,10 @@ function receiveInChain(
   const plaintext = openBody(s, messageKey, wire, extraAd);
   if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
   const skipped = added.length ? capSkipped(s.skipped.concat(added)) : s.skipped;
-  return ok({ state: { ...s, ckr: chainKey, nr: n + 1, skipped, pendingInit: null }, plaintext });
+  return ok({
+    state: withChanges(s, { ckr: chainKey, nr: n + 1, skipped, pendingInit: null }),
+    plaintext,
+  });
 }
 
 function dhRatchetAndReceive(
@@ -392,8 +439,7 @@ function dhRatchetAndReceive(
     ? s.oldHeaderKeys.concat([s.hkr]).slice(-MAX_OLD_HEADER_KEYS)
     : s.oldHeaderKeys;
   return ok({
-    state: {
-      ...s,
+    state: withChanges(s, {
       dhsSecret: mine.secret,
       dhsPublic: mine.public,
       dhr: h.dh,
@@ -410,7 +456,7 @@ function dhRatchetAndReceive(
       skipped: added.length ? capSkipped(s.skipped.concat(added)) : s.skipped,
       oldHeaderKeys,
       pendingInit: null,
-    },
+    }),
     plaintext,
   });
 }
