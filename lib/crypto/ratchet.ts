@@ -27,7 +27,7 @@
  * Receiving tries the expected next message of the current receiving chain first, by its
  * body alone (see {@link decryptWire}); everything else goes through the header.
  */
-import { bytesEqual, concatBytes, fromHex, readU32be, writeU32be } from './bytes';
+import { bytesEqual, fromHex, readU32be, writeU32be } from './bytes';
 import {
   FRAME_WHOLE,
   HEADER_PLAIN,
@@ -172,13 +172,25 @@ export function kdfRoot(
   return { rk: okm.slice(0, KEY), ck: okm.slice(KEY, 2 * KEY), nhk: okm.slice(2 * KEY) };
 }
 
-function bodyAd(
-  state: SessionState,
-  wire: Omit<RatchetWire, 'body'>,
-  extra: Uint8Array,
-): Uint8Array {
-  return concatBytes(state.ad, wire.prefix, wire.nonce, wire.sealedHeader, extra);
+/**
+ * Where the body's associated data is assembled, AD | frame head | caller ad: reused rather
+ * than allocated, because every message builds one on each side and it is read only by the
+ * AEAD call that follows (noble keeps no reference past it). Public bytes only.
+ */
+let adScratch = new Uint8Array(1024);
+
+/** The body's associated data, as a view of {@link adScratch} valid until the next call. */
+function bodyAd(sessionAd: Uint8Array, head: Uint8Array, extra: Uint8Array): Uint8Array {
+  const length = sessionAd.length + head.length + extra.length;
+  if (adScratch.length < length) adScratch = new Uint8Array(length);
+  adScratch.set(sessionAd);
+  adScratch.set(head, sessionAd.length);
+  adScratch.set(extra, sessionAd.length + head.length);
+  return adScratch.subarray(0, length);
 }
+
+/** Where the header is sealed before it is copied into the frame (noble's 32-byte lead + 56). */
+const sealedHeaderScratch = new Uint8Array(HEADER_PLAIN + 32);
 
 let cachedSessionId = '';
 let cachedSessionIdBytes: Uint8Array = new Uint8Array(SESSION_ID);
@@ -205,7 +217,7 @@ export function openBody(
     messageKey,
     wire.nonce.subarray(0, NONCE_ONCE),
     wire.body,
-    bodyAd(state, wire, extra),
+    bodyAd(state.ad, wire.head, extra),
   );
 }
 
@@ -249,8 +261,9 @@ export function ratchetEncrypt(
   header.set(state.dhsPublic);
   writeU32be(header, X25519_KEY, state.pn);
   writeU32be(header, X25519_KEY + 4, state.ns);
-  frame.set(sealBox(state.hks, nonce, header), headerAt);
-  const ad = concatBytes(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
+  frame.set(sealBox(state.hks, nonce, header, sealedHeaderScratch), headerAt);
+  header.fill(0);
+  const ad = bodyAd(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
   sealOnce(messageKey, nonce.subarray(0, NONCE_ONCE), plaintext, ad, frame.subarray(bodyAt));
   return {
     state: withChanges(state, { cks: chainKey, ns: state.ns + 1 }),

@@ -106,6 +106,27 @@ describe('invite → accept → conversation', () => {
     expect(dec(must(ratchetDecrypt(p.b, m.envelope, { ad, rng: p.bob.rng })).plaintext)).toBe('x');
   });
 
+  it('binds all of a long caller associated data, before and after shorter ones', () => {
+    const p = connect();
+    // Longer than the buffer the body's associated data is first assembled in, so it grows;
+    // the last byte differs, which a truncated copy would not notice.
+    const long = new Uint8Array(3000).fill(7);
+    const longOther = long.slice();
+    longOther[longOther.length - 1] = 8;
+    const short = enc('c');
+    const m1 = ratchetEncrypt(p.a, enc('one'), { ad: long, rng: p.alice.rng });
+    const m2 = ratchetEncrypt(m1.state, enc('two'), { ad: short, rng: p.alice.rng });
+    expect(codeOf(ratchetDecrypt(p.b, m1.envelope, { ad: longOther, rng: p.bob.rng }))).toBe(
+      'BAD_MAC',
+    );
+    const r1 = must(ratchetDecrypt(p.b, m1.envelope, { ad: long, rng: p.bob.rng }));
+    expect(dec(r1.plaintext)).toBe('one');
+    expect(codeOf(ratchetDecrypt(r1.state, m2.envelope, { rng: p.bob.rng }))).toBe('BAD_MAC');
+    expect(
+      dec(must(ratchetDecrypt(r1.state, m2.envelope, { ad: short, rng: p.bob.rng })).plaintext),
+    ).toBe('two');
+  });
+
   it('is pure: encrypting and decrypting never change the state passed in', () => {
     const p = connect();
     const before = structuredClone(exportSession(p.a));
