@@ -6,6 +6,27 @@
  * every failure into a typed `MALFORMED` result.
  */
 
+/**
+ * A buffer reused for short-lived public bytes (a frame being written or read, a body's
+ * associated data, base64url being written): every message would otherwise allocate a fresh
+ * ArrayBuffer for each, and in V8 each such allocation (zeroed memory outside the heap, then
+ * the collector's bookkeeping for it) costs more than a KDF step. A view from {@link take}
+ * is valid until the next `take` on the same scratch; requests over `max` bytes get a fresh
+ * buffer, so one large message does not pin its size in memory. Never for secrets.
+ */
+export class Scratch {
+  #buffer: ArrayBuffer | null = null;
+  constructor(readonly max: number) {}
+  /** `length` bytes starting `lead` bytes into a buffer (the caller picks the alignment); contents unspecified. */
+  take(length: number, lead = 0): Uint8Array {
+    if (lead + length > this.max) {
+      return new Uint8Array(new ArrayBuffer(lead + length), lead, length);
+    }
+    this.#buffer ??= new ArrayBuffer(this.max);
+    return new Uint8Array(this.#buffer, lead, length);
+  }
+}
+
 /** Concatenates byte arrays into one fresh array. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
@@ -88,6 +109,8 @@ export function base64urlLength(n: number): number {
 }
 
 const asciiDecoder = new TextDecoder();
+/** Where base64url is written before it becomes a string (an even offset, for the pairs). */
+const encodeScratch = new Scratch(16 * 1024);
 
 /**
  * Encodes bytes as unpadded base64url, optionally between two ASCII strings, as one flat
@@ -101,11 +124,10 @@ export function base64urlEncode(bytes: Uint8Array, before = '', after = ''): str
   // puts the pairs at an even offset of the buffer, and the string starts after it.
   const skip = before.length & 1;
   const total = before.length + length + after.length;
-  const buffer = new ArrayBuffer(skip + total);
-  const out = new Uint8Array(buffer);
+  const out = encodeScratch.take(skip + total);
   let o = skip;
   o = writeAscii(out, o, before);
-  const pairs = new Uint16Array(buffer, o, (n / 3) << 1);
+  const pairs = new Uint16Array(out.buffer, out.byteOffset + o, (n / 3) << 1);
   const full = n - (n % 3);
   let p = 0;
   let i = 0;
@@ -153,18 +175,22 @@ export function base64urlDecode(text: string, start = 0, end = text.length): Uin
 /**
  * {@link base64urlDecode}, returning a view that starts `lead` (0..3) bytes into a fresh
  * buffer, so the caller can choose which decoded offsets are 4-byte aligned (noble's
- * ciphers copy unaligned nonces before use).
+ * ciphers copy unaligned nonces before use). With `scratch`, the bytes are decoded into it
+ * instead, valid until its next use.
  */
 export function base64urlDecodeAt(
   text: string,
   start: number,
   end: number,
   lead: number,
+  scratch?: Scratch,
 ): Uint8Array | null {
   const len = end - start;
   if (len < 0 || len % 4 === 1 || start < 0 || end > text.length) return null;
   const size = (len >>> 2) * 3 + [0, 0, 1, 2][len % 4]!;
-  const out = new Uint8Array(new ArrayBuffer(lead + size), lead, size);
+  const out = scratch
+    ? scratch.take(size, lead)
+    : new Uint8Array(new ArrayBuffer(lead + size), lead, size);
   const full = start + len - (len % 4);
   // Characters are read as UTF-16 code units and looked up by their low 7 bits; `high`
   // collects every unit, so one above 127 (whose low bits may look like a letter) fails the

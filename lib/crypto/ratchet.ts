@@ -27,7 +27,7 @@
  * Receiving tries the expected next message of the current receiving chain first, by its
  * body alone (see {@link decryptWire}); everything else goes through the header.
  */
-import { bytesEqual, fromHex, readU32be, writeU32be } from './bytes';
+import { bytesEqual, fromHex, readU32be, Scratch, writeU32be } from './bytes';
 import {
   FRAME_WHOLE,
   HEADER_PLAIN,
@@ -172,21 +172,22 @@ export function kdfRoot(
   return { rk: okm.slice(0, KEY), ck: okm.slice(KEY, 2 * KEY), nhk: okm.slice(2 * KEY) };
 }
 
-/**
- * Where the body's associated data is assembled, AD | frame head | caller ad: reused rather
- * than allocated, because every message builds one on each side and it is read only by the
- * AEAD call that follows (noble keeps no reference past it). Public bytes only.
- */
-let adScratch = new Uint8Array(1024);
+/** Scratch sizes: a frame of up to 16 KiB (messages, and the ~2.6 KB init messages) reuses them. */
+const SCRATCH_MAX = 16 * 1024;
+/** Where ratchetEncrypt writes a frame; it lives until the frame has become text. */
+const frameScratch = new Scratch(SCRATCH_MAX);
+/** Where ratchetDecrypt decodes an envelope; nothing read from it outlives the call. */
+const decodeScratch = new Scratch(SCRATCH_MAX);
+/** Where the body's associated data is assembled; noble reads it only during the AEAD call. */
+const adScratch = new Scratch(SCRATCH_MAX);
 
-/** The body's associated data, as a view of {@link adScratch} valid until the next call. */
+/** The body's associated data, AD | payload head | caller ad, as a view of {@link adScratch}. */
 function bodyAd(sessionAd: Uint8Array, head: Uint8Array, extra: Uint8Array): Uint8Array {
-  const length = sessionAd.length + head.length + extra.length;
-  if (adScratch.length < length) adScratch = new Uint8Array(length);
-  adScratch.set(sessionAd);
-  adScratch.set(head, sessionAd.length);
-  adScratch.set(extra, sessionAd.length + head.length);
-  return adScratch.subarray(0, length);
+  const ad = adScratch.take(sessionAd.length + head.length + extra.length);
+  ad.set(sessionAd);
+  ad.set(head, sessionAd.length);
+  ad.set(extra, sessionAd.length + head.length);
+  return ad;
 }
 
 /** Where the header is sealed before it is copied into the frame (noble's 32-byte lead + 56). */
@@ -232,6 +233,19 @@ export function ratchetEncrypt(
   plaintext: Uint8Array,
   options: EncryptOptions = {},
 ): { state: SessionState; envelope: string } {
+  const sealed = encryptFrame(state, plaintext, options);
+  return { state: sealed.state, envelope: encodeFrameText(sealed.frame) };
+}
+
+/**
+ * {@link ratchetEncrypt} without the text layer: the whole frame (00 | payload) as a view of
+ * a buffer that the next call overwrites, so it must be encoded or copied at once.
+ */
+export function encryptFrame(
+  state: SessionState,
+  plaintext: Uint8Array,
+  options: EncryptOptions = {},
+): { state: SessionState; frame: Uint8Array } {
   if (!(plaintext instanceof Uint8Array))
     throw new TypeError('ratchetEncrypt: plaintext must be a Uint8Array');
   if (plaintext.length > MAX_PLAINTEXT) throw new RangeError('ratchetEncrypt: plaintext too long');
@@ -247,8 +261,7 @@ export function ratchetEncrypt(
   const bodyAt = headerAt + HEADER_SEALED;
   const length = bodyAt + plaintext.length + TAG;
   // Offset the frame in its buffer so the body is 4-byte aligned (noble's word-wise path).
-  const lead = (4 - (bodyAt % 4)) % 4;
-  const frame = new Uint8Array(new ArrayBuffer(lead + length), lead, length);
+  const frame = frameScratch.take(length, (4 - (bodyAt % 4)) % 4);
   frame[0] = FRAME_WHOLE;
   frame[1] = PROTOCOL_VERSION;
   frame[2] = init ? PAYLOAD_INIT : PAYLOAD_MESSAGE;
@@ -265,10 +278,7 @@ export function ratchetEncrypt(
   header.fill(0);
   const ad = bodyAd(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
   sealOnce(messageKey, nonce.subarray(0, NONCE_ONCE), plaintext, ad, frame.subarray(bodyAt));
-  return {
-    state: withChanges(state, { cks: chainKey, ns: state.ns + 1 }),
-    envelope: encodeFrameText(frame),
-  };
+  return { state: withChanges(state, { cks: chainKey, ns: state.ns + 1 }), frame };
 }
 
 /**
@@ -282,9 +292,18 @@ export function ratchetDecrypt(
   envelope: string,
   options: DecryptOptions = {},
 ): Result<{ state: SessionState; plaintext: Uint8Array }> {
-  const unwrapped = unwrapPayload(envelope);
+  const unwrapped = unwrapPayload(envelope, decodeScratch);
   if (!unwrapped.ok) return unwrapped;
-  const payload = parsePayload(unwrapped.value.payload);
+  return decryptPayload(state, unwrapped.value.payload, options);
+}
+
+/** {@link ratchetDecrypt} of a payload (a whole frame without its 00), without the text layer. */
+export function decryptPayload(
+  state: SessionState,
+  bytes: Uint8Array,
+  options: DecryptOptions = {},
+): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  const payload = parsePayload(bytes);
   if (!payload.ok) return payload;
   const p = payload.value;
   if (p.type === 'invite') return fail('MALFORMED', 'an invite, not a message');

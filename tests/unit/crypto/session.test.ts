@@ -127,6 +127,32 @@ describe('invite → accept → conversation', () => {
     ).toBe('two');
   });
 
+  it('returns states and plaintexts that later calls leave alone (no view of a reused buffer)', () => {
+    const p = connect();
+    const q = connect(3, 4);
+    // Out of order, so Bob's state holds a skipped key, and a DH step, so every field is set.
+    const m1 = ratchetEncrypt(p.a, enc('first'), { rng: p.alice.rng });
+    const m2 = ratchetEncrypt(m1.state, enc('second'), { rng: p.alice.rng });
+    const r2 = must(ratchetDecrypt(p.b, m2.envelope, { rng: p.bob.rng }));
+    const reply = ratchetEncrypt(r2.state, enc('reply'), { rng: p.bob.rng });
+    const ra = must(ratchetDecrypt(m2.state, reply.envelope, { rng: p.alice.rng }));
+    const kept = [r2.state, reply.state, ra.state].map((s) => structuredClone(exportSession(s)));
+    const plaintexts = [r2.plaintext, ra.plaintext].map((t) => t.slice());
+    // Other sessions' messages, of other sizes, through the same code.
+    let { a, b } = q;
+    for (const text of ['x', 'y'.repeat(3000), 'z'.repeat(40)]) {
+      const m = ratchetEncrypt(a, enc(text), { ad: enc(text), rng: q.alice.rng });
+      const r = must(ratchetDecrypt(b, m.envelope, { ad: enc(text), rng: q.bob.rng }));
+      a = m.state;
+      b = r.state;
+    }
+    expect([r2.state, reply.state, ra.state].map(exportSession)).toEqual(kept);
+    expect([r2.plaintext, ra.plaintext]).toEqual(plaintexts);
+    expect(dec(must(ratchetDecrypt(r2.state, m1.envelope, { rng: p.bob.rng })).plaintext)).toBe(
+      'first',
+    );
+  });
+
   it('is pure: encrypting and decrypting never change the state passed in', () => {
     const p = connect();
     const before = structuredClone(exportSession(p.a));
