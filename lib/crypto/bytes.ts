@@ -95,6 +95,11 @@ for (let i = 0; i < 64; i++) {
   ENCODE[i] = c;
   DECODE[c] = i;
 }
+/** Two ASCII codes (first << 7 | second) -> their 12 bits, or -1 if either is outside the alphabet. */
+const DECODE_PAIR = new Int16Array(128 * 128).fill(-1);
+for (let a = 0; a < 64; a++) {
+  for (let b = 0; b < 64; b++) DECODE_PAIR[(ENCODE[a]! << 7) | ENCODE[b]!] = (a << 6) | b;
+}
 // The pair table is written through a Uint16Array view, so its byte order is the platform's.
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 for (let i = 0; i < 4096; i++) {
@@ -110,7 +115,9 @@ export function base64urlLength(n: number): number {
 
 const asciiDecoder = new TextDecoder();
 /** Where base64url is written before it becomes a string (an even offset, for the pairs). */
-const encodeScratch = new Scratch(16 * 1024);
+const encodeScratch = new Scratch(32 * 1024);
+/** Where base64url text is copied as bytes before it is decoded. */
+const charScratch = new Scratch(32 * 1024);
 
 /**
  * Encodes bytes as unpadded base64url, optionally between two ASCII strings, as one flat
@@ -191,42 +198,34 @@ export function base64urlDecodeAt(
   const out = scratch
     ? scratch.take(size, lead)
     : new Uint8Array(new ArrayBuffer(lead + size), lead, size);
-  const full = start + len - (len % 4);
-  // Characters are read as UTF-16 code units and looked up by their low 7 bits; `high`
-  // collects every unit, so one above 127 (whose low bits may look like a letter) fails the
-  // whole decode, and DECODE marks ASCII outside the alphabet with -1, which `bad` catches.
-  let high = 0;
+  // The characters as bytes, written natively (far faster than charCodeAt one by one). Any
+  // character outside ASCII takes more than one byte in UTF-8, so the text then does not fit:
+  // `read` or `written` falls short and the decode fails.
+  const chars = charScratch.take(len);
+  const { read, written } = utf8Encoder.encodeInto(text.slice(start, end), chars);
+  if (read !== len || written !== len) return null;
+  const full = len - (len % 4);
+  // DECODE_PAIR marks pairs with a character outside the alphabet with -1, which `bad` catches.
   let bad = 0;
   let o = 0;
-  let i = start;
+  let i = 0;
   for (; i < full; i += 4) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = text.charCodeAt(i + 2);
-    const c3 = text.charCodeAt(i + 3);
-    high |= c0 | c1 | c2 | c3;
     const v =
-      ((DECODE[c0 & 127] as number) << 18) |
-      ((DECODE[c1 & 127] as number) << 12) |
-      ((DECODE[c2 & 127] as number) << 6) |
-      (DECODE[c3 & 127] as number);
+      ((DECODE_PAIR[((chars[i] as number) << 7) | (chars[i + 1] as number)] as number) << 12) |
+      (DECODE_PAIR[((chars[i + 2] as number) << 7) | (chars[i + 3] as number)] as number);
     bad |= v;
     out[o] = v >>> 16;
     out[o + 1] = v >>> 8;
     out[o + 2] = v;
     o += 3;
   }
-  const rest = end - i;
-  let tail = 0;
+  const rest = len - i;
   if (rest > 0) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = rest === 3 ? text.charCodeAt(i + 2) : 65; // 'A': a zero sextet
-    high |= c0 | c1 | c2;
-    tail =
-      ((DECODE[c0 & 127] as number) << 12) |
-      ((DECODE[c1 & 127] as number) << 6) |
-      (DECODE[c2 & 127] as number);
+    const c2 = rest === 3 ? (chars[i + 2] as number) : 65; // 'A': a zero sextet
+    const tail =
+      ((DECODE[chars[i] as number] as number) << 12) |
+      ((DECODE[chars[i + 1] as number] as number) << 6) |
+      (DECODE[c2] as number);
     // Canonical only: the bits below the last whole byte must be zero.
     if (tail < 0 || (rest === 2 ? tail & 0x3ff : tail & 0x3) !== 0) return null;
     if (rest === 2) out[o] = tail >>> 10;
@@ -235,7 +234,7 @@ export function base64urlDecodeAt(
       out[o + 1] = tail >>> 2;
     }
   }
-  if (high > 127 || bad < 0) return null;
+  if (bad < 0) return null;
   return out;
 }
 
