@@ -6,6 +6,27 @@
  * every failure into a typed `MALFORMED` result.
  */
 
+/**
+ * A buffer reused for short-lived public bytes (a frame being written or read, a body's
+ * associated data, base64url being written): every message would otherwise allocate a fresh
+ * ArrayBuffer for each, and in V8 each such allocation (zeroed memory outside the heap, then
+ * the collector's bookkeeping for it) costs more than a KDF step. A view from {@link take}
+ * is valid until the next `take` on the same scratch; requests over `max` bytes get a fresh
+ * buffer, so one large message does not pin its size in memory. Never for secrets.
+ */
+export class Scratch {
+  #buffer: ArrayBuffer | null = null;
+  constructor(readonly max: number) {}
+  /** `length` bytes starting `lead` bytes into a buffer (the caller picks the alignment); contents unspecified. */
+  take(length: number, lead = 0): Uint8Array {
+    if (lead + length > this.max) {
+      return new Uint8Array(new ArrayBuffer(lead + length), lead, length);
+    }
+    this.#buffer ??= new ArrayBuffer(this.max);
+    return new Uint8Array(this.#buffer, lead, length);
+  }
+}
+
 /** Concatenates byte arrays into one fresh array. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
@@ -74,6 +95,11 @@ for (let i = 0; i < 64; i++) {
   ENCODE[i] = c;
   DECODE[c] = i;
 }
+/** Two ASCII codes (first << 7 | second) -> their 12 bits, or -1 if either is outside the alphabet. */
+const DECODE_PAIR = new Int16Array(128 * 128).fill(-1);
+for (let a = 0; a < 64; a++) {
+  for (let b = 0; b < 64; b++) DECODE_PAIR[(ENCODE[a]! << 7) | ENCODE[b]!] = (a << 6) | b;
+}
 // The pair table is written through a Uint16Array view, so its byte order is the platform's.
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 for (let i = 0; i < 4096; i++) {
@@ -88,6 +114,10 @@ export function base64urlLength(n: number): number {
 }
 
 const asciiDecoder = new TextDecoder();
+/** Where base64url is written before it becomes a string (an even offset, for the pairs). */
+const encodeScratch = new Scratch(32 * 1024);
+/** Where base64url text is copied as bytes before it is decoded. */
+const charScratch = new Scratch(32 * 1024);
 
 /**
  * Encodes bytes as unpadded base64url, optionally between two ASCII strings, as one flat
@@ -101,11 +131,10 @@ export function base64urlEncode(bytes: Uint8Array, before = '', after = ''): str
   // puts the pairs at an even offset of the buffer, and the string starts after it.
   const skip = before.length & 1;
   const total = before.length + length + after.length;
-  const buffer = new ArrayBuffer(skip + total);
-  const out = new Uint8Array(buffer);
+  const out = encodeScratch.take(skip + total);
   let o = skip;
   o = writeAscii(out, o, before);
-  const pairs = new Uint16Array(buffer, o, (n / 3) << 1);
+  const pairs = new Uint16Array(out.buffer, out.byteOffset + o, (n / 3) << 1);
   const full = n - (n % 3);
   let p = 0;
   let i = 0;
@@ -153,54 +182,50 @@ export function base64urlDecode(text: string, start = 0, end = text.length): Uin
 /**
  * {@link base64urlDecode}, returning a view that starts `lead` (0..3) bytes into a fresh
  * buffer, so the caller can choose which decoded offsets are 4-byte aligned (noble's
- * ciphers copy unaligned nonces before use).
+ * ciphers copy unaligned nonces before use). With `scratch`, the bytes are decoded into it
+ * instead, valid until its next use.
  */
 export function base64urlDecodeAt(
   text: string,
   start: number,
   end: number,
   lead: number,
+  scratch?: Scratch,
 ): Uint8Array | null {
   const len = end - start;
   if (len < 0 || len % 4 === 1 || start < 0 || end > text.length) return null;
   const size = (len >>> 2) * 3 + [0, 0, 1, 2][len % 4]!;
-  const out = new Uint8Array(new ArrayBuffer(lead + size), lead, size);
-  const full = start + len - (len % 4);
-  // Characters are read as UTF-16 code units and looked up by their low 7 bits; `high`
-  // collects every unit, so one above 127 (whose low bits may look like a letter) fails the
-  // whole decode, and DECODE marks ASCII outside the alphabet with -1, which `bad` catches.
-  let high = 0;
+  const out = scratch
+    ? scratch.take(size, lead)
+    : new Uint8Array(new ArrayBuffer(lead + size), lead, size);
+  // The characters as bytes, written natively (far faster than charCodeAt one by one). Any
+  // character outside ASCII takes more than one byte in UTF-8, so the text then does not fit:
+  // `read` or `written` falls short and the decode fails.
+  const chars = charScratch.take(len);
+  const { read, written } = utf8Encoder.encodeInto(text.slice(start, end), chars);
+  if (read !== len || written !== len) return null;
+  const full = len - (len % 4);
+  // DECODE_PAIR marks pairs with a character outside the alphabet with -1, which `bad` catches.
   let bad = 0;
   let o = 0;
-  let i = start;
+  let i = 0;
   for (; i < full; i += 4) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = text.charCodeAt(i + 2);
-    const c3 = text.charCodeAt(i + 3);
-    high |= c0 | c1 | c2 | c3;
     const v =
-      ((DECODE[c0 & 127] as number) << 18) |
-      ((DECODE[c1 & 127] as number) << 12) |
-      ((DECODE[c2 & 127] as number) << 6) |
-      (DECODE[c3 & 127] as number);
+      ((DECODE_PAIR[((chars[i] as number) << 7) | (chars[i + 1] as number)] as number) << 12) |
+      (DECODE_PAIR[((chars[i + 2] as number) << 7) | (chars[i + 3] as number)] as number);
     bad |= v;
     out[o] = v >>> 16;
     out[o + 1] = v >>> 8;
     out[o + 2] = v;
     o += 3;
   }
-  const rest = end - i;
-  let tail = 0;
+  const rest = len - i;
   if (rest > 0) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = rest === 3 ? text.charCodeAt(i + 2) : 65; // 'A': a zero sextet
-    high |= c0 | c1 | c2;
-    tail =
-      ((DECODE[c0 & 127] as number) << 12) |
-      ((DECODE[c1 & 127] as number) << 6) |
-      (DECODE[c2 & 127] as number);
+    const c2 = rest === 3 ? (chars[i + 2] as number) : 65; // 'A': a zero sextet
+    const tail =
+      ((DECODE[chars[i] as number] as number) << 12) |
+      ((DECODE[chars[i + 1] as number] as number) << 6) |
+      (DECODE[c2] as number);
     // Canonical only: the bits below the last whole byte must be zero.
     if (tail < 0 || (rest === 2 ? tail & 0x3ff : tail & 0x3) !== 0) return null;
     if (rest === 2) out[o] = tail >>> 10;
@@ -209,7 +234,7 @@ export function base64urlDecodeAt(
       out[o + 1] = tail >>> 2;
     }
   }
-  if (high > 127 || bad < 0) return null;
+  if (bad < 0) return null;
   return out;
 }
 

@@ -15,7 +15,7 @@
  * Parsers here never throw on input: they return MALFORMED or VERSION_TOO_NEW.
  */
 
-import { base64urlDecodeAt, base64urlEncode, bytesEqual, concatBytes } from './bytes';
+import { base64urlDecodeAt, base64urlEncode, bytesEqual, concatBytes, type Scratch } from './bytes';
 import {
   FRAME_PART,
   FRAME_WHOLE,
@@ -64,8 +64,12 @@ export function wrapPayload(payload: Uint8Array, note = ''): string {
   return encodeFrameText(concatBytes(Uint8Array.of(FRAME_WHOLE), payload), note);
 }
 
-/** Parses one envelope line (surrounding whitespace ignored) into its note and frame. */
-export function parseText(input: string): Result<ParsedText> {
+/**
+ * Parses one envelope line (surrounding whitespace ignored) into its note and frame. With
+ * `scratch`, the frame is decoded into it: a whole frame's payload is then valid only until
+ * the scratch's next use (parts are copied out either way).
+ */
+export function parseText(input: string, scratch?: Scratch): Result<ParsedText> {
   if (typeof input !== 'string') return fail('MALFORMED', 'not a string');
   const text = input.trim();
   const m = MARKER_RE.exec(text);
@@ -88,7 +92,7 @@ export function parseText(input: string): Result<ParsedText> {
   if (end !== text.length - 1) return fail('MALFORMED', 'text after the terminator');
   // Lead 1: a ratchet frame's nonce (frame offset 11, or 1263 in an init) and body (91 or
   // 1343) land 4-byte aligned, which spares noble a copy of the nonce on every use.
-  const frame = base64urlDecodeAt(text, start, end, 1);
+  const frame = base64urlDecodeAt(text, start, end, 1, scratch);
   if (!frame || frame.length === 0) return fail('MALFORMED', 'bad base64url');
   const parsed = parseFrame(frame);
   if (!parsed.ok) return parsed;
@@ -105,7 +109,7 @@ function parseFrame(frame: Uint8Array): Result<Frame> {
   const kind = frame[0];
   if (kind === FRAME_WHOLE) {
     if (frame.length < 3) return fail('MALFORMED', 'frame too short');
-    // A view into the freshly decoded frame: nothing else holds that buffer.
+    // A view into the decoded frame (a fresh buffer, or the caller's scratch).
     return ok({ kind: 'whole', payload: frame.subarray(1) });
   }
   if (kind === FRAME_PART) {
@@ -124,9 +128,15 @@ function parseFrame(frame: Uint8Array): Result<Frame> {
   return fail('MALFORMED', 'unknown frame kind');
 }
 
-/** Parses a whole-frame envelope into its note and payload; parts give MALFORMED. */
-export function unwrapPayload(text: string): Result<{ note: string; payload: Uint8Array }> {
-  const parsed = parseText(text);
+/**
+ * Parses a whole-frame envelope into its note and payload; parts give MALFORMED. With
+ * `scratch`, the payload is a view into it, valid until its next use.
+ */
+export function unwrapPayload(
+  text: string,
+  scratch?: Scratch,
+): Result<{ note: string; payload: Uint8Array }> {
+  const parsed = parseText(text, scratch);
   if (!parsed.ok) return parsed;
   const { frame, note } = parsed.value;
   if (frame.kind !== 'whole') return fail('MALFORMED', 'a part; join the parts first');

@@ -41,8 +41,11 @@ export interface InitHeader {
 
 /** The ratchet part of an init or message payload. */
 export interface RatchetWire {
-  /** Everything before the nonce; authenticated as associated data. */
-  readonly prefix: Uint8Array;
+  /**
+   * Everything before the body (version, type, session id, PQXDH header, nonce, sealed
+   * header): the body authenticates it as associated data.
+   */
+  readonly head: Uint8Array;
   readonly nonce: Uint8Array;
   readonly sealedHeader: Uint8Array;
   readonly body: Uint8Array;
@@ -114,8 +117,9 @@ export function parsePayload(bytes: Uint8Array): Result<Payload> {
     return fail('MALFORMED', 'payload too long');
   const sessionId = bytes.slice(2, 2 + SESSION_ID);
   const r = new ByteReader(bytes);
+  r.view(prefixSize);
   const wire: RatchetWire = {
-    prefix: r.view(prefixSize),
+    head: bytes.subarray(0, prefixSize + NONCE + HEADER_SEALED),
     nonce: r.view(NONCE),
     sealedHeader: r.view(HEADER_SEALED),
     body: r.rest(),

@@ -84,11 +84,18 @@ export function verify(signature: Uint8Array, message: Uint8Array, pub: Uint8Arr
  * || ciphertext. One XSalsa20 call yields both the Poly1305 key and the keystream, which
  * is what makes it the cheapest authenticated cipher noble has for 40 bytes. 24-byte random
  * nonces: a header key seals a whole chain of messages with no nonce-collision concern.
+ * With `output` (exactly plaintext.length + 32 bytes: noble uses the first 16 as scratch and
+ * zeroes them) the result is a view of its last plaintext.length + 16 bytes.
  */
-export function sealBox(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array {
+export function sealBox(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  output?: Uint8Array,
+): Uint8Array {
   abytes(key, KEY, 'box key');
   abytes(nonce, NONCE, 'box nonce');
-  return xsalsa20poly1305(key, nonce).encrypt(plaintext);
+  return xsalsa20poly1305(key, nonce).encrypt(plaintext, output);
 }
 
 /** XSalsa20-Poly1305 open; null when the tag does not verify (or the input is too short). */

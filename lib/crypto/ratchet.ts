@@ -27,7 +27,7 @@
  * Receiving tries the expected next message of the current receiving chain first, by its
  * body alone (see {@link decryptWire}); everything else goes through the header.
  */
-import { bytesEqual, concatBytes, fromHex, readU32be, writeU32be } from './bytes';
+import { bytesEqual, fromHex, readU32be, Scratch, writeU32be } from './bytes';
 import {
   FRAME_WHOLE,
   HEADER_PLAIN,
@@ -122,6 +122,47 @@ export interface DecryptOptions {
 
 const EMPTY = new Uint8Array(0);
 
+/** The fields a ratchet step may change; the rest (identity, AD, session id) never do. */
+type StateChanges = {
+  -readonly [K in Exclude<
+    keyof SessionState,
+    'v' | 'sessionId' | 'role' | 'ad' | 'theirSigningKey' | 'theirDhKey'
+  >]?: SessionState[K];
+};
+
+/**
+ * `s` with `c` applied, as a new state. Written as one object literal because V8 copies a
+ * 22-field object spread with overrides (`{ ...s, ns }`) on a slow path, ~1 µs each, and
+ * every message made two of them (more than its KDF_CK). No field of a state is ever
+ * `undefined`, so `undefined` in `c` means "unchanged".
+ */
+function withChanges(s: SessionState, c: StateChanges): SessionState {
+  return {
+    v: s.v,
+    sessionId: s.sessionId,
+    role: s.role,
+    ad: s.ad,
+    theirSigningKey: s.theirSigningKey,
+    theirDhKey: s.theirDhKey,
+    dhsSecret: c.dhsSecret === undefined ? s.dhsSecret : c.dhsSecret,
+    dhsPublic: c.dhsPublic === undefined ? s.dhsPublic : c.dhsPublic,
+    dhr: c.dhr === undefined ? s.dhr : c.dhr,
+    rk: c.rk === undefined ? s.rk : c.rk,
+    cks: c.cks === undefined ? s.cks : c.cks,
+    ckr: c.ckr === undefined ? s.ckr : c.ckr,
+    hks: c.hks === undefined ? s.hks : c.hks,
+    hkr: c.hkr === undefined ? s.hkr : c.hkr,
+    nhks: c.nhks === undefined ? s.nhks : c.nhks,
+    nhkr: c.nhkr === undefined ? s.nhkr : c.nhkr,
+    ns: c.ns === undefined ? s.ns : c.ns,
+    nr: c.nr === undefined ? s.nr : c.nr,
+    pn: c.pn === undefined ? s.pn : c.pn,
+    skipped: c.skipped === undefined ? s.skipped : c.skipped,
+    oldHeaderKeys: c.oldHeaderKeys === undefined ? s.oldHeaderKeys : c.oldHeaderKeys,
+    pendingInit: c.pendingInit === undefined ? s.pendingInit : c.pendingInit,
+  };
+}
+
 /** KDF_RK_HE: new root key, chain key and next header key. */
 export function kdfRoot(
   rk: Uint8Array,
@@ -131,13 +172,26 @@ export function kdfRoot(
   return { rk: okm.slice(0, KEY), ck: okm.slice(KEY, 2 * KEY), nhk: okm.slice(2 * KEY) };
 }
 
-function bodyAd(
-  state: SessionState,
-  wire: Omit<RatchetWire, 'body'>,
-  extra: Uint8Array,
-): Uint8Array {
-  return concatBytes(state.ad, wire.prefix, wire.nonce, wire.sealedHeader, extra);
+/** Scratch sizes: a frame of up to 16 KiB (messages, and the ~2.6 KB init messages) reuses them. */
+const SCRATCH_MAX = 16 * 1024;
+/** Where ratchetEncrypt writes a frame; it lives until the frame has become text. */
+const frameScratch = new Scratch(SCRATCH_MAX);
+/** Where ratchetDecrypt decodes an envelope; nothing read from it outlives the call. */
+const decodeScratch = new Scratch(SCRATCH_MAX);
+/** Where the body's associated data is assembled; noble reads it only during the AEAD call. */
+const adScratch = new Scratch(SCRATCH_MAX);
+
+/** The body's associated data, AD | payload head | caller ad, as a view of {@link adScratch}. */
+function bodyAd(sessionAd: Uint8Array, head: Uint8Array, extra: Uint8Array): Uint8Array {
+  const ad = adScratch.take(sessionAd.length + head.length + extra.length);
+  ad.set(sessionAd);
+  ad.set(head, sessionAd.length);
+  ad.set(extra, sessionAd.length + head.length);
+  return ad;
 }
+
+/** Where the header is sealed before it is copied into the frame (noble's 32-byte lead + 56). */
+const sealedHeaderScratch = new Uint8Array(HEADER_PLAIN + 32);
 
 let cachedSessionId = '';
 let cachedSessionIdBytes: Uint8Array = new Uint8Array(SESSION_ID);
@@ -164,7 +218,7 @@ export function openBody(
     messageKey,
     wire.nonce.subarray(0, NONCE_ONCE),
     wire.body,
-    bodyAd(state, wire, extra),
+    bodyAd(state.ad, wire.head, extra),
   );
 }
 
@@ -179,6 +233,19 @@ export function ratchetEncrypt(
   plaintext: Uint8Array,
   options: EncryptOptions = {},
 ): { state: SessionState; envelope: string } {
+  const sealed = encryptFrame(state, plaintext, options);
+  return { state: sealed.state, envelope: encodeFrameText(sealed.frame) };
+}
+
+/**
+ * {@link ratchetEncrypt} without the text layer: the whole frame (00 | payload) as a view of
+ * a buffer that the next call overwrites, so it must be encoded or copied at once.
+ */
+export function encryptFrame(
+  state: SessionState,
+  plaintext: Uint8Array,
+  options: EncryptOptions = {},
+): { state: SessionState; frame: Uint8Array } {
   if (!(plaintext instanceof Uint8Array))
     throw new TypeError('ratchetEncrypt: plaintext must be a Uint8Array');
   if (plaintext.length > MAX_PLAINTEXT) throw new RangeError('ratchetEncrypt: plaintext too long');
@@ -194,8 +261,7 @@ export function ratchetEncrypt(
   const bodyAt = headerAt + HEADER_SEALED;
   const length = bodyAt + plaintext.length + TAG;
   // Offset the frame in its buffer so the body is 4-byte aligned (noble's word-wise path).
-  const lead = (4 - (bodyAt % 4)) % 4;
-  const frame = new Uint8Array(new ArrayBuffer(lead + length), lead, length);
+  const frame = frameScratch.take(length, (4 - (bodyAt % 4)) % 4);
   frame[0] = FRAME_WHOLE;
   frame[1] = PROTOCOL_VERSION;
   frame[2] = init ? PAYLOAD_INIT : PAYLOAD_MESSAGE;
@@ -208,13 +274,11 @@ export function ratchetEncrypt(
   header.set(state.dhsPublic);
   writeU32be(header, X25519_KEY, state.pn);
   writeU32be(header, X25519_KEY + 4, state.ns);
-  frame.set(sealBox(state.hks, nonce, header), headerAt);
-  const ad = concatBytes(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
+  frame.set(sealBox(state.hks, nonce, header, sealedHeaderScratch), headerAt);
+  header.fill(0);
+  const ad = bodyAd(state.ad, frame.subarray(1, bodyAt), options.ad ?? EMPTY);
   sealOnce(messageKey, nonce.subarray(0, NONCE_ONCE), plaintext, ad, frame.subarray(bodyAt));
-  return {
-    state: { ...state, cks: chainKey, ns: state.ns + 1 },
-    envelope: encodeFrameText(frame),
-  };
+  return { state: withChanges(state, { cks: chainKey, ns: state.ns + 1 }), frame };
 }
 
 /**
@@ -228,9 +292,18 @@ export function ratchetDecrypt(
   envelope: string,
   options: DecryptOptions = {},
 ): Result<{ state: SessionState; plaintext: Uint8Array }> {
-  const unwrapped = unwrapPayload(envelope);
+  const unwrapped = unwrapPayload(envelope, decodeScratch);
   if (!unwrapped.ok) return unwrapped;
-  const payload = parsePayload(unwrapped.value.payload);
+  return decryptPayload(state, unwrapped.value.payload, options);
+}
+
+/** {@link ratchetDecrypt} of a payload (a whole frame without its 00), without the text layer. */
+export function decryptPayload(
+  state: SessionState,
+  bytes: Uint8Array,
+  options: DecryptOptions = {},
+): Result<{ state: SessionState; plaintext: Uint8Array }> {
+  const payload = parsePayload(bytes);
   if (!payload.ok) return payload;
   const p = payload.value;
   if (p.type === 'invite') return fail('MALFORMED', 'an invite, not a message');
@@ -276,7 +349,10 @@ export function decryptWire(
     const { messageKey, chainKey } = kdfChain(s.ckr);
     const plaintext = openBody(s, messageKey, wire, extraAd);
     if (plaintext) {
-      return ok({ state: { ...s, ckr: chainKey, nr: s.nr + 1, pendingInit: null }, plaintext });
+      return ok({
+        state: withChanges(s, { ckr: chainKey, nr: s.nr + 1, pendingInit: null }),
+        plaintext,
+      });
     }
   }
   const tried: Uint8Array[] = [];
@@ -322,7 +398,7 @@ function consumeSkipped(
   const plaintext = openBody(s, (s.skipped[i] as SkippedKey).mk, wire, extraAd);
   if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
   const skipped = s.skipped.slice(0, i).concat(s.skipped.slice(i + 1));
-  return ok({ state: { ...s, skipped, pendingInit: null }, plaintext });
+  return ok({ state: withChanges(s, { skipped, pendingInit: null }), plaintext });
 }
 
 /** Derives keys `from..until-1` of a chain (for skipping) and returns the advanced chain key. */
@@ -360,7 +436,10 @@ function receiveInChain(
   const plaintext = openBody(s, messageKey, wire, extraAd);
   if (!plaintext) return fail('BAD_MAC', 'message does not authenticate');
   const skipped = added.length ? capSkipped(s.skipped.concat(added)) : s.skipped;
-  return ok({ state: { ...s, ckr: chainKey, nr: n + 1, skipped, pendingInit: null }, plaintext });
+  return ok({
+    state: withChanges(s, { ckr: chainKey, nr: n + 1, skipped, pendingInit: null }),
+    plaintext,
+  });
 }
 
 function dhRatchetAndReceive(
@@ -392,8 +471,7 @@ function dhRatchetAndReceive(
     ? s.oldHeaderKeys.concat([s.hkr]).slice(-MAX_OLD_HEADER_KEYS)
     : s.oldHeaderKeys;
   return ok({
-    state: {
-      ...s,
+    state: withChanges(s, {
       dhsSecret: mine.secret,
       dhsPublic: mine.public,
       dhr: h.dh,
@@ -410,7 +488,7 @@ function dhRatchetAndReceive(
       skipped: added.length ? capSkipped(s.skipped.concat(added)) : s.skipped,
       oldHeaderKeys,
       pendingInit: null,
-    },
+    }),
     plaintext,
   });
 }

@@ -11,12 +11,15 @@ import {
   readInvite,
   splitEnvelope,
 } from '../../../lib/crypto';
+import { Scratch } from '../../../lib/crypto/bytes';
 import { parseText, unwrapPayload, wrapPayload } from '../../../lib/crypto/envelope';
 import { parsePayload } from '../../../lib/crypto/payload';
 import { codeOf, connect, must, party, send } from './helpers';
 import { hygieneProblem } from './hygiene';
 
 const RUNS = 300;
+/** Smaller than some payloads below, so both of its paths are taken. */
+const scratch = new Scratch(128);
 
 /** Asserts a value is a well-formed Result whose error (if any) is hygienic. */
 function expectTyped(r: Result<unknown>): void {
@@ -38,6 +41,21 @@ describe('base64url', () => {
         expect(base64urlDecode(text)).toEqual(bytes);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('writes text around the encoding, at any length (below and above its reused buffer)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 20000 }),
+        fc.constantFrom('', 'S', 'SOTTO1.'),
+        fc.constantFrom('', '.', '..'),
+        (bytes, before, after) => {
+          const text = base64urlEncode(bytes, before, after);
+          expect(text).toBe(before + Buffer.from(bytes).toString('base64url') + after);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 
@@ -115,9 +133,22 @@ describe('envelope text parser', () => {
         expect(looksLikeEnvelope(text)).toBe(true);
         expect(text).toMatch(/^SOTTO1\.[A-Za-z0-9_-]+\.$/);
         expect(must(unwrapPayload(pad + text + pad)).payload).toEqual(payload);
+        expect(must(unwrapPayload(pad + text + pad, scratch)).payload).toEqual(payload);
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('decodes into a scratch only until its next use, and anything over its size afresh', () => {
+    const small = wrapPayload(Uint8Array.of(1, 3, 1, 2, 3));
+    const other = wrapPayload(Uint8Array.of(1, 3, 9, 9, 9));
+    const large = wrapPayload(new Uint8Array(200).fill(5));
+    const first = must(unwrapPayload(small, scratch)).payload;
+    must(unwrapPayload(other, scratch));
+    expect(first).toEqual(Uint8Array.of(1, 3, 9, 9, 9));
+    const big = must(unwrapPayload(large, scratch)).payload;
+    must(unwrapPayload(small, scratch));
+    expect(big).toEqual(new Uint8Array(200).fill(5));
   });
 
   it('types its failures: VERSION_TOO_NEW for later versions, MALFORMED otherwise', () => {

@@ -106,6 +106,53 @@ describe('invite → accept → conversation', () => {
     expect(dec(must(ratchetDecrypt(p.b, m.envelope, { ad, rng: p.bob.rng })).plaintext)).toBe('x');
   });
 
+  it('binds all of a long caller associated data, before and after shorter ones', () => {
+    const p = connect();
+    // Longer than the buffer the body's associated data is first assembled in, so it grows;
+    // the last byte differs, which a truncated copy would not notice.
+    const long = new Uint8Array(3000).fill(7);
+    const longOther = long.slice();
+    longOther[longOther.length - 1] = 8;
+    const short = enc('c');
+    const m1 = ratchetEncrypt(p.a, enc('one'), { ad: long, rng: p.alice.rng });
+    const m2 = ratchetEncrypt(m1.state, enc('two'), { ad: short, rng: p.alice.rng });
+    expect(codeOf(ratchetDecrypt(p.b, m1.envelope, { ad: longOther, rng: p.bob.rng }))).toBe(
+      'BAD_MAC',
+    );
+    const r1 = must(ratchetDecrypt(p.b, m1.envelope, { ad: long, rng: p.bob.rng }));
+    expect(dec(r1.plaintext)).toBe('one');
+    expect(codeOf(ratchetDecrypt(r1.state, m2.envelope, { rng: p.bob.rng }))).toBe('BAD_MAC');
+    expect(
+      dec(must(ratchetDecrypt(r1.state, m2.envelope, { ad: short, rng: p.bob.rng })).plaintext),
+    ).toBe('two');
+  });
+
+  it('returns states and plaintexts that later calls leave alone (no view of a reused buffer)', () => {
+    const p = connect();
+    const q = connect(3, 4);
+    // Out of order, so Bob's state holds a skipped key, and a DH step, so every field is set.
+    const m1 = ratchetEncrypt(p.a, enc('first'), { rng: p.alice.rng });
+    const m2 = ratchetEncrypt(m1.state, enc('second'), { rng: p.alice.rng });
+    const r2 = must(ratchetDecrypt(p.b, m2.envelope, { rng: p.bob.rng }));
+    const reply = ratchetEncrypt(r2.state, enc('reply'), { rng: p.bob.rng });
+    const ra = must(ratchetDecrypt(m2.state, reply.envelope, { rng: p.alice.rng }));
+    const kept = [r2.state, reply.state, ra.state].map((s) => structuredClone(exportSession(s)));
+    const plaintexts = [r2.plaintext, ra.plaintext].map((t) => t.slice());
+    // Other sessions' messages, of other sizes, through the same code.
+    let { a, b } = q;
+    for (const text of ['x', 'y'.repeat(3000), 'z'.repeat(40)]) {
+      const m = ratchetEncrypt(a, enc(text), { ad: enc(text), rng: q.alice.rng });
+      const r = must(ratchetDecrypt(b, m.envelope, { ad: enc(text), rng: q.bob.rng }));
+      a = m.state;
+      b = r.state;
+    }
+    expect([r2.state, reply.state, ra.state].map(exportSession)).toEqual(kept);
+    expect([r2.plaintext, ra.plaintext]).toEqual(plaintexts);
+    expect(dec(must(ratchetDecrypt(r2.state, m1.envelope, { rng: p.bob.rng })).plaintext)).toBe(
+      'first',
+    );
+  });
+
   it('is pure: encrypting and decrypting never change the state passed in', () => {
     const p = connect();
     const before = structuredClone(exportSession(p.a));
