@@ -165,8 +165,11 @@ function waitVisibleDone(
         const done =
           visible.length > 0 &&
           (!withExtension ||
-            visible.every((row) =>
-              row.querySelector('iframe[data-sotto="reader"][data-sotto-frame="ready"]'),
+            visible.every(
+              (row) =>
+                // Shown by a reader frame in the row, or by the frame of the run it belongs to.
+                row.hasAttribute('data-sotto-shown') ||
+                row.querySelector('iframe[data-sotto="reader"][data-sotto-frame="ready"]'),
             ));
         if (done) {
           resolve({
@@ -625,18 +628,21 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
               }
             }
             const target = record.target as Element;
-            if (
-              record.type === 'attributes' &&
-              target.matches('iframe[data-sotto="reader"]') &&
-              target.getAttribute('data-sotto-frame') === 'ready'
-            ) {
-              const row = target.closest('[data-dm-message-row]');
-              const at = row ? w.__rowAt.get(row) : undefined;
-              if (row && at !== undefined) {
-                w.__delays.push(now - at);
-                w.__toFrame.push((w.__frameAt.get(row) ?? Number.NaN) - at);
-                w.__rowAt.delete(row);
-              }
+            // Shown: its own reader frame turned ready, or its run's frame showed it.
+            const shownRow =
+              record.type !== 'attributes'
+                ? null
+                : target.matches('iframe[data-sotto="reader"]') &&
+                    target.getAttribute('data-sotto-frame') === 'ready'
+                  ? target.closest('[data-dm-message-row]')
+                  : target.matches('[data-dm-message-row][data-sotto-shown]')
+                    ? target
+                    : null;
+            const at = shownRow ? w.__rowAt.get(shownRow) : undefined;
+            if (shownRow && at !== undefined) {
+              w.__delays.push(now - at);
+              w.__toFrame.push((w.__frameAt.get(shownRow) ?? Number.NaN) - at);
+              w.__rowAt.delete(shownRow);
             }
           }
         });
@@ -644,7 +650,7 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
           subtree: true,
           childList: true,
           attributes: true,
-          attributeFilter: ['data-sotto-frame'],
+          attributeFilter: ['data-sotto-frame', 'data-sotto-shown'],
         });
       });
       for (let i = 0; i < LIVE && !overTime(); i++) {
@@ -672,8 +678,11 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
       log(
         `  of which row → reader iframe inserted (ingest): ${toFrame.map((d) => d.toFixed(0)).join(', ')}`,
       );
+      // A row that joined its run's loaded frame had no frame of its own inserted.
+      const inserted = toFrame.filter((ms) => Number.isFinite(ms));
+      const joined = toFrame.length - inserted.length;
       rows.push({
-        name: `new encrypted row → reader ready, p95 over ${delays.length} msgs, ms (median ${median(delays).toFixed(0)}, max ${Math.max(...delays).toFixed(0)}; row → iframe inserted median ${median(toFrame).toFixed(0)}; budget is ms)`,
+        name: `new encrypted row → shown by a ready reader, p95 over ${delays.length} msgs, ms (median ${median(delays).toFixed(0)}, max ${Math.max(...delays).toFixed(0)}; ${joined} joined a loaded frame, else row → iframe inserted median ${median(inserted).toFixed(0)}; budget is ms)`,
         medianMs: median(delays),
         ratio: percentile(delays, 95),
         budget: BUDGET.liveP95,

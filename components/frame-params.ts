@@ -22,5 +22,7 @@ export function applyTheme(theme: 'light' | 'dark' | null): void {
 
 /** Keep following X's theme when the user switches it while the frame is open. */
 export function followHostTheme(hostOrigin: string): void {
-  listenToHost(hostOrigin, (message) => applyTheme(message.theme));
+  listenToHost(hostOrigin, (message) => {
+    if (message.type === 'theme') applyTheme(message.theme);
+  });
 }

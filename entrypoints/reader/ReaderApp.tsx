@@ -1,14 +1,15 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
 import { type MessageKey, t, translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
+import { listenToHost } from '@/lib/rpc/frame';
 import type { MessageErrorReason, MessageView } from '@/lib/rpc/protocol';
 
 export interface ReaderAppProps {
   hostOrigin: string;
-  /** The vault's id for the message this frame shows (the envelope's hash). */
-  messageId: string | null;
+  /** The vault's ids for the messages this frame shows (envelope hashes), in the list's order. */
+  messageIds: string[];
 }
 
 type Loaded =
@@ -28,22 +29,66 @@ const ERROR_TEXT: Record<MessageErrorReason, MessageKey> = {
 const MESSAGE_ID = /^[0-9a-f]{64}$/;
 
 /**
- * The content script mounts a reader while the vault is still storing its message (the two
- * run side by side, to show it sooner): until the vault has it, ask again after these waits,
- * then say there is no record. About 8 s in all: an ingest takes well under a second, and a
- * reader for an id the vault never stores (a forged frame URL) should not spin for long.
+ * The content script names a message while the vault is still storing it (the two run side
+ * by side, to show it sooner): until the vault has it, ask again after these waits, then say
+ * there is no record. About 8 s in all: an ingest takes well under a second, and a reader for
+ * an id the vault never stores (a forged frame URL) should not spin for long.
  */
 const ASK_AGAIN_MS = [30, 60, 120, 250, 500, 1000, 2000, 4000];
 
-/** The reader frame: a decrypted message, shown as text, in place of X's ciphertext. */
-export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
-  const [loaded, setLoaded] = useState<Loaded>({ phase: 'loading' });
-  const [accepting, setAccepting] = useState<'idle' | 'busy' | RpcError>('idle');
-  useFrameLayout(hostOrigin, loaded.phase !== 'loading');
+/**
+ * The reader frame: the decrypted messages of one or more consecutive rows, shown as text, in
+ * place of X's ciphertext. The content script can add rows to the list later (a new message
+ * below the last one) without reloading the frame; each time every message of a list is
+ * shown, the frame says so with that list's version.
+ */
+export default function ReaderApp({ hostOrigin, messageIds }: ReaderAppProps) {
+  const [list, setList] = useState({ ids: messageIds, version: 0 });
+  const [loaded, setLoaded] = useState<ReadonlyMap<string, Loaded>>(new Map());
+  const allShown = list.ids.every((id) => (loaded.get(id)?.phase ?? 'loading') !== 'loading');
+  // The newest list whose every message was shown (a later list may still be loading).
+  const shownVersion = useRef<number | null>(null);
+  if (allShown) shownVersion.current = list.version;
+  useFrameLayout(hostOrigin, shownVersion.current !== null, shownVersion.current ?? 0);
 
+  useEffect(
+    () =>
+      listenToHost(hostOrigin, (message) => {
+        if (message.type === 'messages') setList({ ids: message.ids, version: message.version });
+      }),
+    [hostOrigin],
+  );
+
+  const onLoaded = useCallback((id: string, result: Loaded) => {
+    setLoaded((before) => new Map(before).set(id, result));
+  }, []);
+
+  return (
+    <main class="reader" aria-busy={allShown ? undefined : 'true'}>
+      {[...new Set(list.ids)].map((id) => (
+        <MessageEntry
+          key={id}
+          messageId={id}
+          loaded={loaded.get(id) ?? { phase: 'loading' }}
+          onLoaded={onLoaded}
+        />
+      ))}
+    </main>
+  );
+}
+
+/** Asks the vault for one message until it has it (or gives up). */
+function useMessage(
+  messageId: string,
+  loading: boolean,
+  onLoaded: (id: string, result: Loaded) => void,
+): void {
+  const stillLoading = useRef(loading);
+  stillLoading.current = loading;
   useEffect(() => {
-    if (!messageId || !MESSAGE_ID.test(messageId)) {
-      setLoaded({ phase: 'failed', error: null });
+    if (!stillLoading.current) return;
+    if (!MESSAGE_ID.test(messageId)) {
+      onLoaded(messageId, { phase: 'failed', error: null });
       return;
     }
     let stopped = false;
@@ -52,7 +97,7 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
       const result = await callVault('message.get', { messageId });
       if (stopped) return;
       if (result.ok && result.value) {
-        setLoaded({ phase: 'ready', message: result.value });
+        onLoaded(messageId, { phase: 'ready', message: result.value });
         return;
       }
       const wait = ASK_AGAIN_MS[attempt];
@@ -60,14 +105,27 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
         timer = setTimeout(() => void load(attempt + 1), wait);
         return;
       }
-      setLoaded({ phase: 'failed', error: result.ok ? null : result.error });
+      onLoaded(messageId, { phase: 'failed', error: result.ok ? null : result.error });
     };
     void load(0);
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [messageId]);
+  }, [messageId, onLoaded]);
+}
+
+function MessageEntry({
+  messageId,
+  loaded,
+  onLoaded,
+}: {
+  messageId: string;
+  loaded: Loaded;
+  onLoaded: (id: string, result: Loaded) => void;
+}) {
+  useMessage(messageId, loaded.phase === 'loading', onLoaded);
+  const [accepting, setAccepting] = useState<'idle' | 'busy' | RpcError>('idle');
 
   const accept = async (message: MessageView) => {
     setAccepting('busy');
@@ -77,60 +135,64 @@ export default function ReaderApp({ hostOrigin, messageId }: ReaderAppProps) {
       return;
     }
     setAccepting('idle');
-    setLoaded({ phase: 'ready', message: { ...message, state: 'accepted' } });
+    onLoaded(messageId, { phase: 'ready', message: { ...message, state: 'accepted' } });
   };
 
-  if (loaded.phase === 'loading') return <main class="reader" aria-busy="true" />;
+  // Nothing yet: the content script keeps this row's place meanwhile.
+  if (loaded.phase === 'loading') return null;
   if (loaded.phase === 'failed') {
     return (
-      <main class="reader">
-        <p class="message error" data-sotto="message" data-sotto-state="error" role="alert">
-          {loaded.error ? translate(loaded.error.text) : t('errorUnknownMessage')}
-        </p>
-      </main>
+      <p
+        class="message error"
+        data-sotto="message"
+        data-sotto-state="error"
+        data-sotto-entry=""
+        role="alert"
+      >
+        {loaded.error ? translate(loaded.error.text) : t('errorUnknownMessage')}
+      </p>
     );
   }
   const { message } = loaded;
   return (
-    <main class="reader">
-      <article
-        class={`message ${message.direction}`}
-        data-sotto="message"
-        data-sotto-state={message.state}
-        data-sotto-direction={message.direction}
-        aria-label={t('readerLabel', message.sender)}
-      >
-        <Body message={message} />
-        {message.state === 'invite' && message.direction === 'in' ? (
-          <div class="row">
-            <button
-              type="button"
-              data-sotto="accept"
-              disabled={accepting === 'busy'}
-              onClick={() => void accept(message)}
-            >
-              {t('readerAccept')}
-            </button>
-            {typeof accepting === 'object' ? (
-              <span class="status error" role="alert">
-                {translate(accepting.text)}
-              </span>
-            ) : null}
-          </div>
-        ) : null}
-        <footer class="meta">
-          <span class="badge" data-sotto="badge">
-            {badge(message)}
-          </span>{' '}
-          <time dateTime={new Date(message.createdAt).toISOString()}>
-            {new Date(message.createdAt).toLocaleTimeString([], {
-              hour: '2-digit',
-              minute: '2-digit',
-            })}
-          </time>
-        </footer>
-      </article>
-    </main>
+    <article
+      class={`message ${message.direction}`}
+      data-sotto="message"
+      data-sotto-state={message.state}
+      data-sotto-direction={message.direction}
+      data-sotto-entry=""
+      aria-label={t('readerLabel', message.sender)}
+    >
+      <Body message={message} />
+      {message.state === 'invite' && message.direction === 'in' ? (
+        <div class="row">
+          <button
+            type="button"
+            data-sotto="accept"
+            disabled={accepting === 'busy'}
+            onClick={() => void accept(message)}
+          >
+            {t('readerAccept')}
+          </button>
+          {typeof accepting === 'object' ? (
+            <span class="status error" role="alert">
+              {translate(accepting.text)}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      <footer class="meta">
+        <span class="badge" data-sotto="badge">
+          {badge(message)}
+        </span>{' '}
+        <time dateTime={new Date(message.createdAt).toISOString()}>
+          {new Date(message.createdAt).toLocaleTimeString([], {
+            hour: '2-digit',
+            minute: '2-digit',
+          })}
+        </time>
+      </footer>
+    </article>
   );
 }
 

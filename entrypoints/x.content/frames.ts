@@ -31,10 +31,11 @@ export function createExtensionFrame(
   params: Record<string, string>,
   signal: AbortSignal,
   handlers: {
-    onReady?: (frame: HTMLIFrameElement) => void;
+    /** `version`: a reader shows every message of the list posted with that number. */
+    onReady?: (frame: HTMLIFrameElement, version: number) => void;
     onClose?: () => void;
     /** The frame asks for `height`; `apply` resizes it (default: at once). */
-    onResize?: (height: number, apply: () => void) => void;
+    onResize?: (height: number, apply: () => void, parts?: number[]) => void;
   } = {},
   initialHeight = 40,
 ): HTMLIFrameElement {
@@ -64,13 +65,13 @@ export function createExtensionFrame(
         // only then).
         if (currentTheme() !== createdWith)
           postToFrame(iframe, { type: 'theme', theme: currentTheme() }, extensionOrigin());
-        handlers.onReady?.(iframe);
+        handlers.onReady?.(iframe, message.version ?? 0);
       }
       if (message.type === 'resize') {
         const apply = () => {
           iframe.style.height = `${message.height}px`;
         };
-        if (handlers.onResize) handlers.onResize(message.height, apply);
+        if (handlers.onResize) handlers.onResize(message.height, apply, message.parts);
         else apply();
       }
       if (message.type === 'close') handlers.onClose?.();

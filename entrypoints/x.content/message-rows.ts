@@ -2,10 +2,11 @@ import { looksLikeEnvelope } from '@/lib/crypto/marker';
 import { observeElements } from '@/lib/dom/observe';
 import { type MessageKey, t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
+import { postToFrame } from '@/lib/rpc/frame';
 import type { IngestResult, RequestInput } from '@/lib/rpc/protocol';
-import { readConversation, readMessageRow } from '@/lib/sites/x/adapter';
+import { type MessageRow, readConversation, readMessageRow } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
-import { createExtensionFrame } from './frames';
+import { createExtensionFrame, extensionOrigin } from './frames';
 
 /** Reader frames load only this close to the viewport; each costs tens of milliseconds. */
 const MOUNT_MARGIN_PX = 800;
@@ -63,6 +64,13 @@ function byDistanceFromView(rows: Element[]): { row: Element; distance: number }
 }
 
 /**
+ * Most consecutive rows one reader frame shows. One frame per row cost every screen 10–13
+ * frame loads; a run of rows shares one. Bounded because X's windowing drops rows at the
+ * edges: losing the row that holds a frame reloads the rest of its run in a new one.
+ */
+const ROWS_PER_FRAME = 10;
+
+/**
  * Reader frames inserted per task. Inserting one costs the page's main thread ~10–15 ms, so
  * a burst (X mounting ten rows while the user scrolls) is spread over several tasks, nearest
  * rows first, and the page can paint in between.
@@ -106,25 +114,63 @@ function keepInView(root: ParentNode, change: () => void): void {
   }
 }
 
+/** One encrypted row on screen. */
+interface Slot {
+  element: Element;
+  row: MessageRow;
+  cacheKey: string;
+  signal: AbortSignal;
+  /** Holds the row's place (sized) until its message shows; never any text of the message. */
+  placeholder: HTMLElement;
+  /** The message its reader shows: the id the vault will use until it answers, then its id. */
+  messageId: string | null;
+  run: Run | null;
+  /** Its message is on screen in its run's reader (and the row itself folded away). */
+  shown: boolean;
+}
+
 /**
- * Replaces each encrypted message row's ciphertext, in place, with a reader frame showing the
- * plaintext. The vault recognises an envelope it has seen before by its hash, so rows that X
+ * Consecutive rows of one direction shown by one reader frame, which sits in the first row;
+ * the other rows fold away once the frame shows their messages.
+ */
+interface Run {
+  slots: Slot[];
+  frame: HTMLIFrameElement | null;
+  controller: AbortController;
+  /** The message lists sent to the frame by version (0: the one in its URL), until shown. */
+  lists: Map<number, Slot[]>;
+  version: number;
+  /** The frame has shown some list: later lists are posted, not put in a URL. */
+  ready: boolean;
+  /** Rows joined while the frame loaded: their list goes out once it is ready. */
+  stale: boolean;
+  /** A height the frame asked for before the rows it measured were folded away. */
+  pendingHeight: { height: number; parts?: number[] } | null;
+  dead: boolean;
+}
+
+/**
+ * Replaces each encrypted message row's ciphertext, in place, with its plaintext in a reader
+ * frame. The vault recognises an envelope it has seen before by its hash, so rows that X
  * re-creates (virtualised list, reloads) are shown again from the store. This script only
  * ever holds envelope text and message ids.
  *
- * Speed (see README, Performance): rows are ingested nearest-the-viewport first; a row's
- * reader frame is mounted as soon as the row nears the viewport, with the id the vault will
- * store it under, while the vault is still ingesting (the reader asks again until it is
- * stored); and a row X re-creates gets the height its reader had, so it does not jump.
+ * Speed (see README, Performance): one frame shows a run of up to ROWS_PER_FRAME consecutive
+ * rows of one direction (a new row below a run joins it without a new frame); rows are
+ * ingested nearest-the-viewport first; a run's frame is mounted as soon as it nears the
+ * viewport, with the ids the vault will store its messages under, while the vault is still
+ * ingesting (the reader asks again until they are stored); and a row X re-creates gets the
+ * height its message had, so it does not jump.
  */
 export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal): void {
   // Ingest answers by row and text: X re-creates rows constantly, the vault need not hear twice.
   const known = new Map<string, Promise<RowAnswer>>();
   const answered = new Map<string, RowAnswer>();
-  // The height each message's reader had, so a re-created row is the right size at once.
+  // The height each message had in its reader, so a re-created row is the right size at once.
   const heights = new Map<string, number>();
   // Which row shows each message: a replayed or duplicated envelope is shown once.
   const shownBy = new Map<string, Element>();
+  const slotOf = new Map<Element, Slot>();
   const nearViewport = new Map<Element, () => void>();
   const visibility = new IntersectionObserver(
     (entries) => {
@@ -138,6 +184,10 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     { rootMargin: MOUNT_MARGIN },
   );
   signal.addEventListener('abort', () => visibility.disconnect());
+  const forgetNear = (element: Element): void => {
+    nearViewport.delete(element);
+    visibility.unobserve(element);
+  };
 
   const mountQueue: (() => void)[] = [];
   let draining = false;
@@ -172,11 +222,268 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     return answer;
   };
 
-  const setUpRow = (rowElement: Element, rowSignal: AbortSignal, nearNow: boolean): void => {
+  // --- rows leaving and joining runs; regrouping and list updates happen once per task ---
+
+  const regroup = new Set<Slot>();
+  const dirty = new Set<Run>();
+  let settling = false;
+  const settleSoon = (): void => {
+    if (settling) return;
+    settling = true;
+    queueMicrotask(() => {
+      settling = false;
+      const slots = [...regroup];
+      regroup.clear();
+      if (slots.length > 0) keepInView(root, () => group(slots));
+      const runs = [...dirty];
+      dirty.clear();
+      for (const run of runs) sendList(run);
+    });
+  };
+
+  /** A row leaves its run's view: it shows its own placeholder again. */
+  const unfold = (slot: Slot): void => {
+    slot.shown = false;
+    slot.element.removeAttribute('data-sotto-shown');
+    (slot.element as HTMLElement).style.display = '';
+    if (!slot.placeholder.isConnected) slot.row.textElement.after(slot.placeholder);
+    slot.placeholder.style.minHeight = `${heights.get(slot.cacheKey) ?? PLACEHOLDER_HEIGHT}px`;
+  };
+
+  /** Ends a run (its frame goes); its other rows, still on the page, form runs again. */
+  const dissolve = (run: Run, except: Slot | null): void => {
+    if (run.dead) return;
+    run.dead = true;
+    run.controller.abort();
+    forgetNear(run.slots[0]!.element);
+    keepInView(root, () => {
+      for (const slot of run.slots) {
+        slot.run = null;
+        if (slot.signal.aborted) continue;
+        unfold(slot);
+        if (slot !== except) regroup.add(slot);
+      }
+    });
+    dirty.delete(run);
+    settleSoon();
+  };
+
+  /** Tells a loaded frame its run's messages now (a loading one hears once it is ready). */
+  const sendList = (run: Run): void => {
+    if (run.dead || !run.frame) return;
+    if (!run.ready) {
+      run.stale = true;
+      return;
+    }
+    run.stale = false;
+    run.version++;
+    run.lists.set(run.version, [...run.slots]);
+    postToFrame(
+      run.frame,
+      { type: 'messages', ids: run.slots.map((slot) => slot.messageId!), version: run.version },
+      extensionOrigin(),
+    );
+  };
+  const listChanged = (run: Run | null): void => {
+    if (!run || run.dead) return;
+    dirty.add(run);
+    settleSoon();
+  };
+
+  const applyHeight = (run: Run, height: number, parts: number[] | undefined): void => {
+    if (!run.frame) return;
+    run.frame.style.height = `${height}px`;
+    const shown = run.slots.filter((slot) => slot.shown);
+    if (parts && parts.length === shown.length) {
+      for (const [i, slot] of shown.entries()) heights.set(slot.cacheKey, parts[i]!);
+    }
+  };
+
+  /** The frame shows every message of list `version`: fold those rows into it. */
+  const onShown = (run: Run, version: number): void => {
+    const list = run.lists.get(version);
+    if (run.dead || !list) return;
+    for (const key of run.lists.keys()) if (key <= version) run.lists.delete(key);
+    const first = !run.ready;
+    run.ready = true;
+    keepInView(root, () => {
+      for (const slot of list) {
+        if (slot.run !== run || slot.signal.aborted || slot.shown) continue;
+        slot.shown = true;
+        slot.element.setAttribute('data-sotto-shown', '');
+        slot.placeholder.remove();
+        if (slot !== run.slots[0]) (slot.element as HTMLElement).style.display = 'none';
+      }
+      if (run.pendingHeight && run.lists.size === 0) {
+        applyHeight(run, run.pendingHeight.height, run.pendingHeight.parts);
+        run.pendingHeight = null;
+      }
+    });
+    if (first && run.stale) listChanged(run);
+  };
+
+  const mountRun = (run: Run): void => {
+    if (run.dead || run.frame || run.slots.some((slot) => slot.messageId === null)) return;
+    const anchor = run.slots[0]!;
+    run.lists.set(0, [...run.slots]);
+    const mounted = createExtensionFrame(
+      'reader.html',
+      'reader',
+      { ids: run.slots.map((slot) => slot.messageId!).join(',') },
+      AbortSignal.any([anchor.signal, run.controller.signal]),
+      {
+        onReady: (_frame, version) => onShown(run, version),
+        onResize: (height, _apply, parts) => {
+          // Until the rows it measured are folded away, the frame keeps the first row's size.
+          if (!run.ready || run.lists.size > 0) run.pendingHeight = { height, parts };
+          else keepInView(root, () => applyHeight(run, height, parts));
+        },
+      },
+      // The frame takes the first row's placeholder's place at the size it had before.
+      heights.get(anchor.cacheKey) ?? PLACEHOLDER_HEIGHT,
+    );
+    run.frame = mounted;
+    run.controller.signal.addEventListener('abort', () => mounted.remove());
+    anchor.placeholder.style.minHeight = '0';
+    anchor.placeholder.before(mounted);
+  };
+
+  /**
+   * Puts rows that are not in a run into runs: a row directly below the last row of a run of
+   * its direction (with room) joins it, otherwise a new run starts. New runs' frames mount
+   * once their first row is near the viewport.
+   */
+  const group = (slots: Slot[]): void => {
+    const free = slots.filter(
+      (slot) => !slot.signal.aborted && slot.run === null && slot.messageId !== null,
+    );
+    if (free.length === 0) return;
+    const order = [...root.querySelectorAll(X_SELECTORS.messageRow)];
+    const index = new Map(order.map((element, i) => [element, i]));
+    free.sort((a, b) => (index.get(a.element) ?? 0) - (index.get(b.element) ?? 0));
+    const started: Run[] = [];
+    for (const slot of free) {
+      const at = index.get(slot.element);
+      if (at === undefined) continue;
+      const before = at > 0 ? slotOf.get(order[at - 1]!) : undefined;
+      const run = before?.run;
+      if (
+        run &&
+        !run.dead &&
+        run.slots.at(-1) === before &&
+        before.row.direction === slot.row.direction &&
+        run.slots.length < ROWS_PER_FRAME
+      ) {
+        // A loaded frame hears of the row once the vault has stored its message, so that it
+        // finds it at the first ask (`onAnswer` brings the row back here).
+        if (run.frame && !answered.has(slot.cacheKey)) continue;
+        run.slots.push(slot);
+        slot.run = run;
+        listChanged(run);
+        continue;
+      }
+      const fresh: Run = {
+        slots: [slot],
+        frame: null,
+        controller: new AbortController(),
+        lists: new Map(),
+        version: 0,
+        ready: false,
+        stale: false,
+        pendingHeight: null,
+        dead: false,
+      };
+      slot.run = fresh;
+      started.push(fresh);
+    }
+    // Nearest runs first: what the user looks at.
+    const byAnchor = new Map(started.map((run) => [run.slots[0]!.element, run]));
+    for (const { row, distance } of byDistanceFromView([...byAnchor.keys()])) {
+      const run = byAnchor.get(row)!;
+      if (distance <= MOUNT_MARGIN_PX) enqueueMount(() => mountRun(run));
+      else {
+        nearViewport.set(row, () => enqueueMount(() => mountRun(run)));
+        visibility.observe(row);
+      }
+    }
+  };
+
+  /** A row shows a note of its own (or its text, if it is no envelope): out of any run. */
+  const leaveRun = (slot: Slot): void => {
+    if (slot.run) dissolve(slot.run, slot);
+    slotOf.delete(slot.element);
+    regroup.delete(slot);
+  };
+
+  /** What the vault said about a row that shows something other than a message. */
+  const showNote = (row: MessageRow, placeholder: HTMLElement, result: RowAnswer): void => {
+    if (result.kind === 'not-sotto') {
+      placeholder.remove();
+      row.textElement.style.display = '';
+      return;
+    }
+    if (!placeholder.isConnected) row.textElement.after(placeholder);
+    if (result.kind === 'message') {
+      placeholder.dataset.sotto = 'duplicate';
+      placeholder.style.minHeight = '0';
+      placeholder.textContent = t('xRowDuplicate');
+      return;
+    }
+    // Never fall back to showing the envelope: say what is wrong instead.
+    placeholder.textContent =
+      result.kind === 'unavailable' ? t(UNAVAILABLE_TEXT[result.reason]) : t('xRowWaitingParts');
+  };
+
+  /** Whether a row may show `result` in a reader (a message not already shown by another row). */
+  const claim = (rowElement: Element, result: RowAnswer, rowSignal: AbortSignal): boolean => {
+    if (result.kind !== 'message') return false;
+    const owner = shownBy.get(result.messageId);
+    if (owner && owner !== rowElement && owner.isConnected) return false;
+    shownBy.set(result.messageId, rowElement);
+    rowSignal.addEventListener('abort', () => {
+      if (shownBy.get(result.messageId) === rowElement) shownBy.delete(result.messageId);
+    });
+    return true;
+  };
+
+  const onAnswer = (slot: Slot, answer: RowAnswer): void => {
+    if (slot.signal.aborted) return;
+    if (!claim(slot.element, answer, slot.signal) || answer.kind !== 'message') {
+      leaveRun(slot);
+      keepInView(root, () => showNote(slot.row, slot.placeholder, answer));
+      return;
+    }
+    // Another id than foreseen (own invites, split messages): the reader shows that one.
+    const changed = slot.messageId !== answer.messageId;
+    slot.messageId = answer.messageId;
+    if (slot.run) {
+      if (changed) listChanged(slot.run);
+      return;
+    }
+    // Not in a run yet (or waiting to join a loaded one): now it can be.
+    regroup.add(slot);
+    settleSoon();
+  };
+
+  const onRowGone = (slot: Slot): void => {
+    slotOf.delete(slot.element);
+    regroup.delete(slot);
+    forgetNear(slot.element);
+    const run = slot.run;
+    if (!run || run.dead) return;
+    if (run.slots[0] === slot) dissolve(run, slot);
+    else {
+      run.slots.splice(run.slots.indexOf(slot), 1);
+      listChanged(run);
+    }
+  };
+
+  /** Hides a row's ciphertext at once behind a sized placeholder; null if it is no envelope. */
+  const setUpRow = (rowElement: Element, rowSignal: AbortSignal): Slot | null => {
     const row = readMessageRow(rowElement);
-    if (!row || !looksLikeEnvelope(row.text)) return;
+    if (!row || !looksLikeEnvelope(row.text)) return null;
     const conversation = readConversation(root);
-    if (!conversation?.partner || conversation.kind !== 'direct') return;
+    if (!conversation?.partner || conversation.kind !== 'direct') return null;
     const cacheKey = `${row.rowId}\n${row.text}`;
 
     // Hide the ciphertext at once and hold the row's place: no flash of envelope text.
@@ -185,110 +492,26 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     placeholder.style.minHeight = `${heights.get(cacheKey) ?? PLACEHOLDER_HEIGHT}px`;
     row.textElement.style.display = 'none';
     row.textElement.after(placeholder);
-    let frame: HTMLIFrameElement | null = null;
-    let frameId: string | null = null;
-    let frameSignal: AbortController | null = null;
-    const removeFrame = (): void => {
-      frameSignal?.abort();
-      frame?.remove();
-      frame = null;
-      frameId = null;
-    };
-    const restore = () => {
-      removeFrame();
-      placeholder.remove();
-      row.textElement.style.display = '';
-    };
-    rowSignal.addEventListener('abort', () => {
-      nearViewport.delete(rowElement);
-      visibility.unobserve(rowElement);
-    });
 
-    const mountFrame = (messageId: string): void => enqueueMount(() => mountFrameNow(messageId));
-    const mountFrameNow = (messageId: string): void => {
-      if (rowSignal.aborted || frameId === messageId) return;
-      removeFrame();
-      frameSignal = new AbortController();
-      frameId = messageId;
-      const mounted = createExtensionFrame(
-        'reader.html',
-        'reader',
-        { id: messageId, own: row.direction === 'out' ? '1' : '0' },
-        AbortSignal.any([rowSignal, frameSignal.signal]),
-        {
-          onReady: () => placeholder.remove(),
-          onResize: (height, apply) => {
-            heights.set(cacheKey, height);
-            keepInView(root, apply);
-          },
-        },
-        // The frame takes the placeholder's place at the size this message had before.
-        heights.get(cacheKey) ?? PLACEHOLDER_HEIGHT,
-      );
-      frame = mounted;
-      frameSignal.signal.addEventListener('abort', () => mounted.remove());
-      placeholder.style.minHeight = '0';
-      placeholder.before(mounted);
-    };
-
-    /** What the vault said, shown at once unless it is a message (that waits to be near). */
-    const decide = (result: RowAnswer): 'mount' | 'done' => {
-      if (result.kind === 'not-sotto') {
-        restore();
-        return 'done';
-      }
-      if (result.kind === 'unavailable' || result.kind === 'part-pending') {
-        // Never fall back to showing the envelope: say what is wrong instead.
-        removeFrame();
-        if (!placeholder.isConnected) row.textElement.after(placeholder);
-        placeholder.textContent =
-          result.kind === 'unavailable'
-            ? t(UNAVAILABLE_TEXT[result.reason])
-            : t('xRowWaitingParts');
-        return 'done';
-      }
-      const owner = shownBy.get(result.messageId);
-      if (owner && owner !== rowElement && owner.isConnected) {
-        removeFrame();
-        if (!placeholder.isConnected) row.textElement.after(placeholder);
-        placeholder.dataset.sotto = 'duplicate';
-        placeholder.style.minHeight = '0';
-        placeholder.textContent = t('xRowDuplicate');
-        return 'done';
-      }
-      shownBy.set(result.messageId, rowElement);
-      rowSignal.addEventListener('abort', () => {
-        if (shownBy.get(result.messageId) === rowElement) shownBy.delete(result.messageId);
-      });
-      return 'mount';
-    };
-    const show = (messageId: string): void => {
-      // A frame loaded early under this id finds the message by itself; another id starts over.
-      if (frameId !== messageId) mountFrame(messageId);
-    };
-
-    let near = false;
-    let result: RowAnswer | null = answered.get(cacheKey) ?? null;
-    let mountable = result ? decide(result) === 'mount' : false;
-    if (result && !mountable) return;
-    const onNear = (): void => {
-      near = true;
-      if (result?.kind === 'message') {
-        if (mountable) show(result.messageId);
-        return;
-      }
-      // Not answered yet: load the reader now, in parallel with the vault's ingest.
-      void predictMessageId(row.text).then((id) => {
-        if (result === null) mountFrame(id);
-      });
-    };
-    // Already in view (a new message, an opened conversation): no need to wait for a frame.
-    if (nearNow) onNear();
-    else {
-      nearViewport.set(rowElement, onNear);
-      visibility.observe(rowElement);
+    const result = answered.get(cacheKey) ?? null;
+    if (result && !claim(rowElement, result, rowSignal)) {
+      showNote(row, placeholder, result);
+      return null;
     }
-    if (result) return;
+    const slot: Slot = {
+      element: rowElement,
+      row,
+      cacheKey,
+      signal: rowSignal,
+      placeholder,
+      messageId: result?.kind === 'message' ? result.messageId : null,
+      run: null,
+      shown: false,
+    };
+    slotOf.set(rowElement, slot);
+    rowSignal.addEventListener('abort', () => onRowGone(slot));
+    if (result) return slot;
+
     const input = {
       conversationId: conversation.conversationId,
       partner: conversation.partner,
@@ -296,28 +519,36 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       direction: row.direction,
       text: row.text,
     };
-    void ingest(cacheKey, input, placeholder, rowSignal).then((answer) => {
-      if (rowSignal.aborted) return;
-      result = answer;
-      mountable = decide(answer) === 'mount';
-      if (!mountable) {
-        nearViewport.delete(rowElement);
-        visibility.unobserve(rowElement);
-      } else if (near && answer.kind === 'message') show(answer.messageId);
-    });
+    void ingest(cacheKey, input, placeholder, rowSignal).then((answer) => onAnswer(slot, answer));
+    return slot;
   };
 
-  // A burst of new rows (opening a conversation) is ingested nearest the viewport first.
+  // A burst of new rows (opening a conversation) is ingested nearest the viewport first, and
+  // grouped into runs once the ids their readers will show are known.
   let batch: [Element, AbortSignal][] = [];
   const flush = (): void => {
     const rows = batch;
     batch = [];
     const signals = new Map(rows);
+    const slots: Slot[] = [];
     keepInView(root, () => {
-      for (const { row, distance } of byDistanceFromView(rows.map(([row]) => row))) {
+      for (const { row } of byDistanceFromView(rows.map(([row]) => row))) {
         const rowSignal = signals.get(row)!;
-        if (!rowSignal.aborted) setUpRow(row, rowSignal, distance <= MOUNT_MARGIN_PX);
+        if (rowSignal.aborted) continue;
+        const slot = setUpRow(row, rowSignal);
+        if (slot) slots.push(slot);
       }
+    });
+    const foreseen = slots.map(async (slot) => {
+      if (slot.messageId === null) {
+        const id = await predictMessageId(slot.row.text);
+        // The vault may have answered meanwhile: its id wins.
+        slot.messageId ??= id;
+      }
+    });
+    void Promise.all(foreseen).then(() => {
+      for (const slot of slots) regroup.add(slot);
+      settleSoon();
     });
   };
   observeElements(

@@ -9,8 +9,10 @@ import { isHostOrigin } from '../sites/hosts';
 const CHANNEL = 'sotto-frame';
 
 export type FrameToHost =
-  | { type: 'ready' }
-  | { type: 'resize'; height: number }
+  /** `version`: a reader shows every message of the list the host sent with that number. */
+  | { type: 'ready'; version?: number }
+  /** `parts`: a reader's height of each message it shows, in order (to size re-created rows). */
+  | { type: 'resize'; height: number; parts?: number[] }
   | { type: 'close' };
 
 interface Wire {
@@ -19,6 +21,12 @@ interface Wire {
 }
 
 const MAX_FRAME_HEIGHT = 4000;
+/** Most messages one reader frame is asked to show (the content script uses far fewer). */
+export const MAX_FRAME_MESSAGES = 50;
+const MESSAGE_ID = /^[0-9a-f]{64}$/;
+
+const clampHeight = (height: number): number =>
+  Math.min(Math.max(0, Math.round(height)), MAX_FRAME_HEIGHT);
 
 /** Accepts exactly the shapes above; anything else is `null`. */
 export function parseFrameToHost(data: unknown): FrameToHost | null {
@@ -26,16 +34,27 @@ export function parseFrameToHost(data: unknown): FrameToHost | null {
   const { channel, message } = data as Partial<Wire>;
   if (channel !== CHANNEL || typeof message !== 'object' || message === null) return null;
   switch (message.type) {
-    case 'ready':
     case 'close':
       return { type: message.type };
+    case 'ready': {
+      const { version } = message as { version?: unknown };
+      if (version === undefined) return { type: 'ready' };
+      return Number.isSafeInteger(version) && (version as number) >= 0
+        ? { type: 'ready', version: version as number }
+        : null;
+    }
     case 'resize': {
-      const { height } = message as { height?: unknown };
+      const { height, parts } = message as { height?: unknown; parts?: unknown };
       if (typeof height !== 'number' || !Number.isFinite(height)) return null;
-      return {
-        type: 'resize',
-        height: Math.min(Math.max(0, Math.round(height)), MAX_FRAME_HEIGHT),
-      };
+      const resize: FrameToHost = { type: 'resize', height: clampHeight(height) };
+      if (parts === undefined) return resize;
+      if (
+        !Array.isArray(parts) ||
+        parts.length > MAX_FRAME_MESSAGES ||
+        !parts.every((part) => typeof part === 'number' && Number.isFinite(part))
+      )
+        return null;
+      return { ...resize, parts: parts.map(clampHeight) };
     }
     default:
       return null;
@@ -62,17 +81,38 @@ export function postToHost(
   target.postMessage(wire, hostOrigin);
 }
 
-/** What the content script tells a frame: how to look, nothing else. */
-export type HostToFrame = { type: 'theme'; theme: 'light' | 'dark' };
+/**
+ * What the content script tells a frame: how to look, and which messages a reader shows (its
+ * `messages` list, numbered by `version`). Message ids are hashes of envelopes the page
+ * already holds, and the page could embed a reader with any ids in its URL anyway (a
+ * web-accessible page): the list lets it do nothing new. Plaintext never travels this way.
+ */
+export type HostToFrame =
+  | { type: 'theme'; theme: 'light' | 'dark' }
+  | { type: 'messages'; ids: string[]; version: number };
 
-/** Accepts exactly the shape above; anything else is `null`. */
+/** Accepts exactly the shapes above; anything else is `null`. */
 export function parseHostToFrame(data: unknown): HostToFrame | null {
   if (typeof data !== 'object' || data === null) return null;
   const { channel, message } = data as Partial<{ channel: unknown; message: unknown }>;
   if (channel !== CHANNEL || typeof message !== 'object' || message === null) return null;
-  const { type, theme } = message as { type?: unknown; theme?: unknown };
-  if (type !== 'theme' || (theme !== 'light' && theme !== 'dark')) return null;
-  return { type, theme };
+  const { type, theme, ids, version } = message as {
+    type?: unknown;
+    theme?: unknown;
+    ids?: unknown;
+    version?: unknown;
+  };
+  if (type === 'theme' && (theme === 'light' || theme === 'dark')) return { type, theme };
+  if (
+    type === 'messages' &&
+    Number.isSafeInteger(version) &&
+    (version as number) >= 0 &&
+    Array.isArray(ids) &&
+    ids.length <= MAX_FRAME_MESSAGES &&
+    ids.every((id) => typeof id === 'string' && MESSAGE_ID.test(id))
+  )
+    return { type, ids: [...(ids as string[])], version: version as number };
+  return null;
 }
 
 /** In the content script: tell one of our frames something, only while it shows our page. */

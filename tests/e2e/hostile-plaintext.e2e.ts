@@ -132,21 +132,26 @@ describe.each(selectedBrowsers())('hostile plaintexts in %s', (browserName) => {
         .pages()
         .flatMap((page) => page.frames())
         .filter((frame) => frame.url().includes('/reader.html'));
-      expect(frames.length).toBeGreaterThan(5);
+      expect(frames.length).toBeGreaterThan(0);
+      // A reader frame may show several consecutive messages: look at every one of them.
+      let messages = 0;
       for (const frame of frames) {
         const inside = await frame.evaluate(() => {
-          const text = document.querySelector('[data-sotto="message"] .text');
+          const texts = [...document.querySelectorAll('[data-sotto="message"]')].map((message) =>
+            message.querySelector('.text'),
+          );
           return {
-            childElements: text ? text.querySelectorAll('*').length : -1,
+            childElements: texts.map((text) => (text ? text.querySelectorAll('*').length : -1)),
             dangerous: document.querySelectorAll(
               'script:not([src]), img, svg, iframe, object, embed, form, a[href]',
             ).length,
-            text: text?.textContent ?? null,
           };
         });
         expect(inside.dangerous).toBe(0);
-        expect(inside.childElements).toBe(0);
+        expect(inside.childElements).toEqual(inside.childElements.map(() => 0));
+        messages += inside.childElements.length;
       }
+      expect(messages).toBeGreaterThan(5);
     });
   }
 });

@@ -154,6 +154,18 @@ describe.each(selectedBrowsers())('encrypted messages in %s', (browserName) => {
         );
       }, null);
       expect((await readerState(page)).visibleCiphertext).toBe(0);
+      // The burst of 10 (the last rows, one direction) is shown by one frame, in its first row.
+      await page.waitFor(() => {
+        const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+        const rows = [...(root?.querySelectorAll('[data-dm-message-row]') ?? [])].slice(-10);
+        return rows.length === 10 && rows.every((row) => row.hasAttribute('data-sotto-shown'));
+      }, null);
+      const burst = await page.evaluate(() => {
+        const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+        const rows = [...(root?.querySelectorAll('[data-dm-message-row]') ?? [])].slice(-10);
+        return rows.map((row) => row.querySelectorAll('iframe[data-sotto="reader"]').length);
+      }, null);
+      expect(burst, page.url()).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     }
     // The stored history is unchanged by the reload.
     expect((await pair.shown('bob')).slice(2).map((message) => message?.text)).toEqual(plaintexts);

@@ -107,10 +107,14 @@ describe.each(selectedBrowsers())("frames follow X's theme in %s", (browserName)
   test('reader and compose frames switch with the page, without a reload, and stay readable', async () => {
     const page = pair.page('alice');
     await openCompose(page);
+    // Invite, acceptance and Bob's message all shown (a frame may show consecutive rows).
     await page.waitFor((selector: string) => {
       const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
       const frames = [...(root?.querySelectorAll<HTMLIFrameElement>(selector) ?? [])];
-      return frames.length >= 3 && frames.every((f) => f.dataset.sottoFrame === 'ready');
+      const shown = root?.querySelectorAll('[data-dm-message-row][data-sotto-shown]').length ?? 0;
+      return (
+        shown >= 3 && frames.length >= 2 && frames.every((f) => f.dataset.sottoFrame === 'ready')
+      );
     }, READER_FRAME);
 
     // The call buttons in the header take the colour of X's own header button.

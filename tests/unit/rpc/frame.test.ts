@@ -65,4 +65,50 @@ describe('parseHostToFrame', () => {
       expect(parseHostToFrame(bad)).toBeNull();
     }
   });
+
+  test("accepts a reader's message list only as well-formed ids, bounded in number", () => {
+    const id = 'a'.repeat(64);
+    expect(parseHostToFrame(wire({ type: 'messages', ids: [id, id], version: 3 }))).toEqual({
+      type: 'messages',
+      ids: [id, id],
+      version: 3,
+    });
+    for (const bad of [
+      wire({ type: 'messages', ids: [id] }),
+      wire({ type: 'messages', ids: [id], version: -1 }),
+      wire({ type: 'messages', ids: [id], version: 1.5 }),
+      wire({ type: 'messages', ids: id, version: 1 }),
+      wire({ type: 'messages', ids: ['A'.repeat(64)], version: 1 }),
+      wire({ type: 'messages', ids: [`${id}<b>`], version: 1 }),
+      wire({ type: 'messages', ids: [42], version: 1 }),
+      wire({ type: 'messages', ids: Array(51).fill(id), version: 1 }),
+    ]) {
+      expect(parseHostToFrame(bad)).toBeNull();
+    }
+  });
+});
+
+describe('parseFrameToHost, reader extras', () => {
+  const wire = (message: unknown) => ({ channel: 'sotto-frame', message });
+
+  test('a ready version and per-message heights, clamped, or nothing', () => {
+    expect(parseFrameToHost(wire({ type: 'ready', version: 2 }))).toEqual({
+      type: 'ready',
+      version: 2,
+    });
+    expect(parseFrameToHost(wire({ type: 'resize', height: 90, parts: [40.4, 1e9] }))).toEqual({
+      type: 'resize',
+      height: 90,
+      parts: [40, 4000],
+    });
+    for (const bad of [
+      wire({ type: 'ready', version: 'x' }),
+      wire({ type: 'ready', version: -2 }),
+      wire({ type: 'resize', height: 90, parts: ['40'] }),
+      wire({ type: 'resize', height: 90, parts: 40 }),
+      wire({ type: 'resize', height: 90, parts: Array(51).fill(1) }),
+    ]) {
+      expect(parseFrameToHost(bad)).toBeNull();
+    }
+  });
 });
