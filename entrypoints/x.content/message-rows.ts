@@ -171,6 +171,14 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   // Which row shows each message: a replayed or duplicated envelope is shown once.
   const shownBy = new Map<string, Element>();
   const slotOf = new Map<Element, Slot>();
+  // Rows waiting to join the run above once the vault has stored their message, and rows
+  // below them waiting behind them: starting runs of their own would split a run there.
+  const held = new Set<Slot>();
+  // Rows just set up, until their batch is grouped together (in list order, once every id is
+  // foreseen): an early vault answer must not group one alone and split a run there.
+  const ungrouped = new Set<Slot>();
+  const waiting = (slot: Slot | undefined): boolean =>
+    slot !== undefined && (held.has(slot) || ungrouped.has(slot));
   const nearViewport = new Map<Element, () => void>();
   const visibility = new IntersectionObserver(
     (entries) => {
@@ -362,10 +370,21 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     const index = new Map(order.map((element, i) => [element, i]));
     free.sort((a, b) => (index.get(a.element) ?? 0) - (index.get(b.element) ?? 0));
     const started: Run[] = [];
-    for (const slot of free) {
+    /** The row below a row that just took its place may follow it now (in this pass). */
+    const releaseBelow = (at: number, i: number): void => {
+      const below = slotOf.get(order[at + 1]!);
+      if (below && held.has(below) && !free.includes(below, i + 1)) free.splice(i + 1, 0, below);
+    };
+    for (let i = 0; i < free.length; i++) {
+      const slot = free[i]!;
+      held.delete(slot);
       const at = index.get(slot.element);
       if (at === undefined) continue;
       const before = at > 0 ? slotOf.get(order[at - 1]!) : undefined;
+      if (waiting(before)) {
+        held.add(slot);
+        continue;
+      }
       const run = before?.run;
       if (
         run &&
@@ -376,10 +395,14 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       ) {
         // A loaded frame hears of the row once the vault has stored its message, so that it
         // finds it at the first ask (`onAnswer` brings the row back here).
-        if (run.frame && !answered.has(slot.cacheKey)) continue;
+        if (run.frame && !answered.has(slot.cacheKey)) {
+          held.add(slot);
+          continue;
+        }
         run.slots.push(slot);
         slot.run = run;
         listChanged(run);
+        releaseBelow(at, i);
         continue;
       }
       const fresh: Run = {
@@ -395,6 +418,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       };
       slot.run = fresh;
       started.push(fresh);
+      releaseBelow(at, i);
     }
     // Nearest runs first: what the user looks at.
     const byAnchor = new Map(started.map((run) => [run.slots[0]!.element, run]));
@@ -413,6 +437,15 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     if (slot.run) dissolve(slot.run, slot);
     slotOf.delete(slot.element);
     regroup.delete(slot);
+    releaseHeld(slot);
+  };
+
+  /** A held row is gone or shows a note: the rows held behind it need not wait any more. */
+  const releaseHeld = (slot: Slot): void => {
+    const wasHeld = held.delete(slot);
+    if (!ungrouped.delete(slot) && !wasHeld) return;
+    for (const behind of held) regroup.add(behind);
+    settleSoon();
   };
 
   /** What the vault said about a row that shows something other than a message. */
@@ -460,6 +493,8 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       if (changed) listChanged(slot.run);
       return;
     }
+    // Its batch is grouped soon, in order.
+    if (ungrouped.has(slot)) return;
     // Not in a run yet (or waiting to join a loaded one): now it can be.
     regroup.add(slot);
     settleSoon();
@@ -469,6 +504,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     slotOf.delete(slot.element);
     regroup.delete(slot);
     forgetNear(slot.element);
+    releaseHeld(slot);
     const run = slot.run;
     if (!run || run.dead) return;
     if (run.slots[0] === slot) dissolve(run, slot);
@@ -536,7 +572,10 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
         const rowSignal = signals.get(row)!;
         if (rowSignal.aborted) continue;
         const slot = setUpRow(row, rowSignal);
-        if (slot) slots.push(slot);
+        if (slot) {
+          slots.push(slot);
+          ungrouped.add(slot);
+        }
       }
     });
     const foreseen = slots.map(async (slot) => {
@@ -547,7 +586,10 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       }
     });
     void Promise.all(foreseen).then(() => {
-      for (const slot of slots) regroup.add(slot);
+      for (const slot of slots) {
+        if (!ungrouped.delete(slot)) continue;
+        regroup.add(slot);
+      }
       settleSoon();
     });
   };
