@@ -4,7 +4,14 @@ import { selectedBrowsers } from './harness/browsers';
 import { startE2EFixture } from './harness/host';
 import { launchBrowser } from './harness/launch';
 import { Pair } from './harness/pair';
-import { flushSpy, openCompose, readerState, timeline, waitForTimeline } from './harness/sotto';
+import {
+  flushSpy,
+  openCompose,
+  readerState,
+  timeline,
+  vaultClient,
+  waitForTimeline,
+} from './harness/sotto';
 
 let fixture: Fixture;
 
@@ -193,10 +200,14 @@ describe.each(selectedBrowsers())('encrypted messages in %s', (browserName) => {
     // Bob reinstalls (or someone impersonates him): a new browser, a new identity, an invitation.
     const newBob = await launchBrowser(browserName, fixture.port);
     try {
+      const newVault = await vaultClient(newBob);
       const page = await newBob.newPage();
       await page.goto(fixture.loginUrl('bob', `/i/chat/${conversation}`));
       const before = timeline(fixture, conversation, 'alice').length;
       await openCompose(page);
+      // The frame offers the invitation (Tab from the text box reaches it) once the new vault
+      // knows it has no session here.
+      await expect.poll(() => newVault.composeState(conversation, 'alice')).toBe('no-session');
       await page.press('Tab');
       await page.press('Enter');
       await waitForTimeline(fixture, conversation, 'alice', before + 1);

@@ -97,7 +97,19 @@ export class Pair {
     await page.goto(`https://x.com/i/chat/${this.conversation}`);
     await openCompose(page);
     await page.press('Enter');
-    await waitForTimeline(this.fixture, this.conversation, to, toBefore + parts);
+    try {
+      await waitForTimeline(this.fixture, this.conversation, to, toBefore + parts);
+    } catch (error) {
+      // Still the draft: Enter never reached the frame; empty: sent, and X did not deliver.
+      const draft = await this.vault(from).call<{ text: string }>('draft.get', {
+        conversationId: this.conversation,
+      });
+      const state = await this.vault(from).composeState(this.conversation, to);
+      throw new Error(
+        `${(error as Error).message}; compose state ${state}, draft ${draft.value?.text === text ? 'unsent' : `${draft.value?.text.length ?? '?'} chars`}`,
+        { cause: error },
+      );
+    }
   }
 
   async waitForComposeState(who: Who, state: string): Promise<void> {
