@@ -88,6 +88,10 @@ export class CallController {
   #peer: Peer | null = null;
   #control: DataConnection | null = null;
   #mediaCall: MediaConnection | null = null;
+  /** Callee: the caller's media offer, held unanswered until Accept. */
+  #offer: MediaConnection | null = null;
+  /** Callee: the local media Accept answers with. */
+  #acceptedWith: MediaStream | null = null;
   #keys: Keys | null = null;
   #callerPeerId: string | null = null;
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -298,20 +302,16 @@ export class CallController {
       const metadata = connection.metadata as { callId?: unknown } | undefined;
       if (this.#control || metadata?.callId !== callId) return connection.close();
       this.#attachControl(connection);
+      // Our media offer waits at the ringing window, which answers it on Accept: one
+      // signaling round trip fewer between Accept and media than the window calling us then.
+      // Its candidates reach us only in that answer.
+      connection.on('open', () => {
+        if (this.#mediaCall || this.#view.state !== 'calling') return;
+        this.#attachMedia(peer.call(connection.peer, local, { metadata: { callId } }));
+      });
     });
-    peer.on('call', (call) => {
-      const metadata = call.metadata as { callId?: unknown } | undefined;
-      // The callee's media may overtake its "accept" on the control channel (they travel
-      // different paths): a call for this call id, from the peer that rang, is the answer.
-      const fromCallee = this.#control !== null && call.peer === this.#control.peer;
-      if (this.#mediaCall || metadata?.callId !== callId || !fromCallee) return call.close();
-      if (this.#view.state === 'calling') {
-        this.#update({ state: 'connecting', text: t('call_connecting') });
-      }
-      // PeerJS makes the answering side's RTCPeerConnection in answer().
-      call.answer(local);
-      this.#attachMedia(call);
-    });
+    // Nobody calls a caller.
+    peer.on('call', (call) => call.close());
 
     const toPresence = peer.connect(presenceAddress, { serialization: 'json', reliable: true });
     let answered = false;
@@ -378,6 +378,16 @@ export class CallController {
     });
     this.#attachControl(control);
     if (!this.#finished) control.on('open', () => control.send({ t: 'alerting' }));
+    // The caller offers its media as soon as we ring; it waits here, unanswered (nothing of
+    // ours reaches the caller), until Accept.
+    peer.on('call', (call) => {
+      const metadata = call.metadata as { callId?: unknown } | undefined;
+      if (this.#offer || call.peer !== ring.peerId || metadata?.callId !== callId) {
+        return call.close();
+      }
+      this.#offer = call;
+      this.#answerOffer();
+    });
     this.#later(() => {
       if (this.#view.state === 'ringing') {
         this.#send({ t: 'timeout' });
@@ -474,10 +484,23 @@ export class CallController {
       return;
     }
     this.#send({ t: 'accept' });
-    const call = this.#peer.call(this.#callerPeerId, local, {
-      metadata: { callId: this.#keys.callId },
-    });
-    this.#attachMedia(call);
+    this.#acceptedWith = local;
+    this.#answerOffer();
+    // The caller's offer is normally here long before Accept; without it there is no call.
+    this.#later(() => {
+      if (!this.#mediaCall && !this.#finished) void this.#finish('failed', 'connection-lost');
+    }, RING_ANSWER_TIMEOUT_MS);
+  }
+
+  /** Callee: answers the caller's held media offer once Accept has the local media. */
+  #answerOffer(): void {
+    const offer = this.#offer;
+    const local = this.#acceptedWith;
+    if (!offer || !local || this.#mediaCall || this.#finished) return;
+    // PeerJS makes the answering side's RTCPeerConnection here, and replays the candidates
+    // that arrived while the offer waited.
+    offer.answer(local);
+    this.#attachMedia(offer);
   }
 
   async decline(): Promise<void> {
@@ -491,6 +514,10 @@ export class CallController {
   #attachMedia(call: MediaConnection): void {
     this.#mediaCall = call;
     call.on('stream', (remote) => {
+      // The callee's media can overtake its "accept" on the control channel.
+      if (this.#view.state === 'calling') {
+        this.#update({ state: 'connecting', text: t('call_connecting') });
+      }
       this.#update({ remote });
       void this.#startBinding();
     });
@@ -688,6 +715,7 @@ export class CallController {
     if (this.#statsTimer) clearInterval(this.#statsTimer);
     this.#statsTimer = null;
     this.#mediaCall?.close();
+    if (this.#offer !== this.#mediaCall) this.#offer?.close();
     this.#control?.close();
     this.#peer?.destroy();
     for (const track of this.#view.local?.getTracks() ?? []) track.stop();
