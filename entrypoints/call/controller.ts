@@ -92,6 +92,8 @@ export class CallController {
   #offer: MediaConnection | null = null;
   /** Callee: the local media Accept answers with. */
   #acceptedWith: MediaStream | null = null;
+  /** Callee: Accept was pressed (the window may still say "ringing" for a moment). */
+  #accepted = false;
   #keys: Keys | null = null;
   #callerPeerId: string | null = null;
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -475,9 +477,16 @@ export class CallController {
   // ── answering (callee) ───────────────────────────────────────────────────────────────
 
   async accept(): Promise<void> {
-    if (this.start.role !== 'callee' || this.#view.state !== 'ringing') return;
-    this.#update({ state: 'connecting', text: t('call_connecting') });
+    if (this.start.role !== 'callee' || this.#view.state !== 'ringing' || this.#accepted) return;
+    this.#accepted = true;
     this.#report({ t: 'accepted' });
+    // Said once the answer is under way: re-rendering the window first would put its cost
+    // (tens of ms on a slow machine) between Accept and the media.
+    this.#later(() => {
+      if (this.#view.state === 'ringing') {
+        this.#update({ state: 'connecting', text: t('call_connecting') });
+      }
+    }, 0);
     if (this.start.callId) void browser.notifications?.clear(this.start.callId).catch(() => {});
     const [ready, local] = await Promise.all([this.#ringReady, this.#getMedia()]);
     if (!ready || !local || this.#finished || !this.#peer || !this.#callerPeerId || !this.#keys) {
