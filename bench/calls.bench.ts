@@ -6,8 +6,9 @@
  * - ring: Alice's click on Bob's profile → Bob's ringing window shows "ringing" (no baseline).
  * - media: Bob's Accept → remote video playing on both sides. Baseline: a bare PeerJS call
  *   between two pages that already hold their camera (as both call windows do by then: the
- *   caller before ringing, the callee while ringing) — the callee calls, the caller answers
- *   with its stream — until both remote videos play. Budget ≤ 1.2×
+ *   caller before ringing, the callee while ringing) — a click on the callee page's Call
+ *   button calls, the caller answers with its stream — until both remote videos play. Both
+ *   clocks start as a trusted click is dispatched (Accept / Call). Budget ≤ 1.2×
  *   (../shared/design/ARCHITECTURE.md).
  * - authenticated: Accept → both windows show the SAS (binding checked), for information.
  *
@@ -20,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import type { BenchRow } from './run';
 
 const OUT_DIR = process.env.SOTTO_BENCH_CALLS_OUT_DIR || '/tmp/sotto-bench-calls';
-const ROUNDS = Number(process.env.SOTTO_BENCH_CALL_ROUNDS || 5);
+const ROUNDS = Number(process.env.SOTTO_BENCH_CALL_ROUNDS || 11);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,7 +57,7 @@ function servePeerJsPage() {
     }
     response.writeHead(200, { 'content-type': 'text/html' });
     response.end(
-      '<!doctype html><meta charset="utf-8"><video id="remote" autoplay playsinline muted></video><script src="/peerjs.js"></script>',
+      '<!doctype html><meta charset="utf-8"><button id="call">Call</button><video id="remote" autoplay playsinline muted></video><script src="/peerjs.js"></script>',
     );
   });
   return new Promise<{ url: string; close(): void }>((resolve) => {
@@ -170,14 +171,24 @@ export async function runCallsBench(): Promise<BenchRow[]> {
         },
         [ids[1]!, server] as [string, unknown],
       );
-      const started = performance.now();
-      await b.evaluate(async (to: string) => {
+      // Its Call button places the call: the clock starts as the click is dispatched, as it
+      // does for Sotto's Accept.
+      await b.evaluate((to: string) => {
         const w = window as unknown as BarePage;
-        const call = w.peer.call(to, w.stream);
-        call.on('stream', (remote: MediaStream) => {
-          (document.getElementById('remote') as HTMLVideoElement).srcObject = remote;
-        });
+        (document.getElementById('call') as HTMLButtonElement).onclick = () => {
+          const call = w.peer.call(to, w.stream);
+          call.on('stream', (remote: MediaStream) => {
+            (document.getElementById('remote') as HTMLVideoElement).srcObject = remote;
+          });
+        };
       }, ids[0]!);
+      await b.bringToFront();
+      const callButton = await b.evaluate(
+        () => document.getElementById('call')!.getBoundingClientRect().toJSON() as DOMRect,
+        null,
+      );
+      const started = performance.now();
+      await b.clickAt(callButton.x + callButton.width / 2, callButton.y + callButton.height / 2);
       await Promise.all(
         [a, b].map((page) =>
           page.waitFor(
