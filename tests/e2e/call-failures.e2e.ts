@@ -11,6 +11,7 @@ import { clickDeep, waitForCount } from './harness/actions';
 import { selectedBrowsers } from './harness/browsers';
 import {
   AUDIO_BUTTON,
+  acceptCall,
   CALL_BUTTON,
   callLog,
   callWindowCount,
@@ -117,11 +118,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))(
 
     test('switching camera mid-call: the other camera is used and video keeps reaching Bob', async () => {
       const { caller, callee } = await placeCall(pair, opened, VIDEO_BUTTON);
-      await press(callee, 'accept-call');
-      await Promise.all([
-        waitForCallState(caller, 'connected'),
-        waitForCallState(callee, 'connected'),
-      ]);
+      await acceptCall(caller, callee);
       const picker = 'select[data-sotto="camera-picker"]';
       await caller.waitFor((s: string) => document.querySelector(s), picker);
       const camera = () =>
@@ -189,11 +186,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))(
     // Last: Bob's browser does not come back.
     test("Bob's browser dies mid-call, no goodbye: Alice's call ends as a lost connection and is logged", async () => {
       const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
-      await press(callee, 'accept-call');
-      await Promise.all([
-        waitForCallState(caller, 'connected'),
-        waitForCallState(callee, 'connected'),
-      ]);
+      await acceptCall(caller, callee);
       const lostAt = Date.now();
       await pair.browser('bob').kill();
       // Chromium reports the connection `disconnected` after some seconds without packets

@@ -9,6 +9,7 @@ import { clickDeep } from './harness/actions';
 import { selectedBrowsers } from './harness/browsers';
 import {
   AUDIO_BUTTON,
+  acceptCall,
   callLog,
   callShown,
   callWindowCount,
@@ -153,11 +154,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     );
     expect((await callShown(callee)).state).toBe('ringing');
 
-    await press(callee, 'accept-call');
-    const [a, b] = await Promise.all([
-      waitForCallState(caller, 'connected'),
-      waitForCallState(callee, 'connected'),
-    ]);
+    const [a, b] = await acceptCall(caller, callee);
     expect(a.sas).toMatch(/^(\S+ ){4}\S+$/u);
     expect(a.sas).toBe(b.sas);
 
@@ -200,11 +197,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
 
   test('audio: connects with audio flowing and the same SAS on both sides', async () => {
     const { caller, callee } = await aliceCallsBob(AUDIO_BUTTON, 1);
-    await press(callee, 'accept-call');
-    const [a, b] = await Promise.all([
-      waitForCallState(caller, 'connected'),
-      waitForCallState(callee, 'connected'),
-    ]);
+    const [a, b] = await acceptCall(caller, callee);
     expect(a.sas).toBe(b.sas);
     // Audio only: no video element, the contact shown instead; bytes still flow.
     expect(await callee.evaluate(() => document.querySelectorAll('video').length, null)).toBe(0);
@@ -232,11 +225,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     const other = closing === 'callee' ? 'caller' : 'callee';
     test(`the ${closing} closes their window mid-call: the ${other} ends too; both log the call`, async () => {
       const windows = await aliceCallsBob(AUDIO_BUTTON, 1);
-      await press(windows.callee, 'accept-call');
-      await Promise.all([
-        waitForCallState(windows.caller, 'connected'),
-        waitForCallState(windows.callee, 'connected'),
-      ]);
+      await acceptCall(windows.caller, windows.callee);
       const closedAt = Date.now();
       await windows[closing].close();
       const shown = await waitForCallState(windows[other], 'ended');
@@ -275,11 +264,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
         expect(set.ok).toBe(true);
       }
       const { caller, callee } = await aliceCallsBob(VIDEO_BUTTON, 1);
-      await press(callee, 'accept-call');
-      await Promise.all([
-        waitForCallState(caller, 'connected'),
-        waitForCallState(callee, 'connected'),
-      ]);
+      await acceptCall(caller, callee);
       for (const page of [caller, callee]) {
         const { first, second } = await sampleMedia(page);
         expect(second.bytes).toBeGreaterThan(first.bytes);
@@ -464,11 +449,7 @@ describe.each(browsers.filter((name) => name === 'firefox'))('calls in %s', (bro
 
   test('audio: Bob rings, accepts; audio flows; the SAS matches; hang-up ends both', async () => {
     const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
-    await press(callee, 'accept-call');
-    const [a, b] = await Promise.all([
-      waitForCallState(caller, 'connected'),
-      waitForCallState(callee, 'connected'),
-    ]);
+    const [a, b] = await acceptCall(caller, callee);
     expect(a.sas).toMatch(/^(\S+ ){4}\S+$/u);
     expect(a.sas).toBe(b.sas);
     for (const side of [caller, callee]) {
@@ -503,11 +484,7 @@ describe.each(browsers.includes('chromium') && browsers.includes('firefox') ? ['
 
     test('video: rings in Chromium, connects, media flows both ways, same SAS, hang-up ends both', async () => {
       const { caller, callee } = await placeCall(pair, opened, VIDEO_BUTTON);
-      await press(callee, 'accept-call');
-      const [a, b] = await Promise.all([
-        waitForCallState(caller, 'connected'),
-        waitForCallState(callee, 'connected'),
-      ]);
+      const [a, b] = await acceptCall(caller, callee);
       expect(a.sas).toBe(b.sas);
       for (const side of [caller, callee]) {
         const { first, second } = await sampleMedia(side);

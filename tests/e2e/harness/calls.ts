@@ -30,6 +30,18 @@ export async function placeCall(pair: Pair, opened: TestPage[], button: string, 
   return { caller, callee };
 }
 
+/** Bob accepts the ringing call; returns what both windows show once both are connected. */
+export async function acceptCall(
+  caller: TestPage,
+  callee: TestPage,
+): Promise<[CallShown, CallShown]> {
+  await press(callee, 'accept-call');
+  return Promise.all([
+    waitForCallState(caller, 'connected'),
+    waitForCallState(callee, 'connected'),
+  ]);
+}
+
 /** Waits for the `count`-th call window of `role` the extension opened, and returns it. */
 export async function waitForCallPage(
   browser: BrowserSession,
