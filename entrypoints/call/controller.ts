@@ -17,6 +17,7 @@ import {
   type ControlMessage,
   DISCONNECTED_GRACE_MS,
   isRelayedDecline,
+  OFFER_WAIT_MS,
   RING_ANSWER_TIMEOUT_MS,
   RING_TIMEOUT_MS,
   readControlMessage,
@@ -498,7 +499,7 @@ export class CallController {
     // The caller's offer is normally here long before Accept; without it there is no call.
     this.#later(() => {
       if (!this.#mediaCall && !this.#finished) void this.#finish('failed', 'connection-lost');
-    }, RING_ANSWER_TIMEOUT_MS);
+    }, OFFER_WAIT_MS);
   }
 
   /** Callee: answers the caller's held media offer once Accept has the local media. */

@@ -440,7 +440,10 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     releaseHeld(slot);
   };
 
-  /** A held row is gone or shows a note: the rows held behind it need not wait any more. */
+  /**
+   * A waiting row (held, or not yet grouped) is gone or shows a note: the rows held behind it
+   * need not wait any more.
+   */
   const releaseHeld = (slot: Slot): void => {
     const wasHeld = held.delete(slot);
     if (!ungrouped.delete(slot) && !wasHeld) return;

@@ -80,3 +80,9 @@ export const DISCONNECTED_GRACE_MS = 8000;
  * it "no answer" (the browser crashed or went offline).
  */
 export const ABANDONED_RING_GRACE_MS = 5000;
+
+/**
+ * How long the callee, after Accept, waits for the caller's media offer (normally there long
+ * before Accept: the caller sends it as the window starts ringing) before the call fails.
+ */
+export const OFFER_WAIT_MS = 10_000;
