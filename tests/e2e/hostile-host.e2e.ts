@@ -35,7 +35,11 @@ describe.each(selectedBrowsers())('a hostile host in %s', (browserName) => {
     fixture.reset();
     pair = await Pair.open(fixture, browserName);
     await pair.establish();
-    await pair.send('alice', secret('warm-up'));
+    const warmUp = secret('warm-up');
+    await pair.send('alice', warmUp);
+    // `send` returns once X delivered it; each test below counts what Bob's vault holds, so
+    // the warm-up must be in it first or it would pass for the test's own message.
+    await pair.waitForText('bob', warmUp);
   });
 
   afterAll(async () => {

@@ -124,6 +124,15 @@ export class Pair {
     throw new Error(`${who}'s compose state stayed "${seen}", expected "${state}"`);
   }
 
+  /** Waits until `who`'s vault holds `text`, decrypted. */
+  async waitForText(who: Who, text: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!(await this.shown(who)).some((m) => m.text === text)) {
+      if (Date.now() > deadline) throw new Error(`${who} never showed "${text}"`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** Waits until `who`'s vault holds at least `count` messages for the conversation. */
   async waitForShown(who: Who, count: number): Promise<void> {
     const deadline = Date.now() + 15_000;
