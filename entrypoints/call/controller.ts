@@ -25,6 +25,7 @@ import {
 import { peerJsOptions } from '@/lib/calls/peer-options';
 import { shortAuthenticationString } from '@/lib/calls/sas';
 import { type DtlsFingerprint, extractFingerprint } from '@/lib/calls/sdp';
+import { callQuality, type Quality, readCallStats, type StatLike } from '@/lib/calls/stats';
 import { CALL_WINDOW_PORT, type CallWindowReport } from '@/lib/calls/window-port';
 import { fromHex } from '@/lib/crypto/bytes';
 import { t } from '@/lib/i18n';
@@ -41,7 +42,7 @@ export type CallState =
   | 'declined'
   | 'failed';
 
-export type Quality = 'good' | 'fair' | 'poor';
+export type { Quality } from '@/lib/calls/stats';
 
 export interface CallView {
   role: 'caller' | 'callee';
@@ -600,37 +601,10 @@ export class CallController {
     const sample = async () => {
       const report = await pc.getStats().catch(() => null);
       if (!report) return;
-      let bytes = 0;
-      let frames = 0;
-      let lost = 0;
-      let received = 0;
-      let rtt: number | null = null;
-      let localCandidate: string | null = null;
-      const candidateTypes = new Map<string, string>();
-      report.forEach((stat) => {
-        if (stat.type === 'local-candidate') candidateTypes.set(stat.id, stat.candidateType);
-        if (stat.type === 'inbound-rtp') {
-          bytes += stat.bytesReceived ?? 0;
-          frames += stat.framesDecoded ?? 0;
-          lost += stat.packetsLost ?? 0;
-          received += stat.packetsReceived ?? 0;
-        }
-        if (stat.type === 'candidate-pair' && stat.nominated && stat.state === 'succeeded') {
-          localCandidate = stat.localCandidateId ?? null;
-          if (stat.currentRoundTripTime) rtt = stat.currentRoundTripTime as number;
-        }
-      });
-      const lossRate = received + lost > 0 ? lost / (received + lost) : 0;
-      const stalled = bytes === this.#lastBytes;
-      this.#lastBytes = bytes;
-      const quality: Quality =
-        stalled || lossRate > 0.1 || (rtt ?? 0) > 0.6
-          ? 'poor'
-          : lossRate > 0.02 || (rtt ?? 0) > 0.25
-            ? 'fair'
-            : 'good';
-      const type = localCandidate ? candidateTypes.get(localCandidate) : undefined;
-      const route = type === undefined ? null : type === 'relay' ? 'relay' : 'direct';
+      const stats = readCallStats([...report.values()] as StatLike[]);
+      const quality = callQuality(stats, this.#lastBytes);
+      this.#lastBytes = stats.bytes;
+      const { bytes, frames, route } = stats;
       this.#update({ quality, received: { bytes, frames }, route });
     };
     void sample();

@@ -1,6 +1,7 @@
 /**
  * Calls, the pure part: the signed ring, fingerprint binding, the short authentication
- * string, SDP fingerprints and random ids. No browser API; docs/PROTOCOL.md § Calls.
+ * string, SDP fingerprints, random ids and what a stats report says about the call. No
+ * browser API; docs/PROTOCOL.md § Calls.
  */
 export { type BindingView, bindingMessage, signBinding, verifyBinding } from './binding';
 export { isCallId, isPeerId, newCallId, newPeerId } from './ids';
@@ -24,3 +25,11 @@ export {
   type FingerprintResult,
   fingerprintText,
 } from './sdp';
+export {
+  type CallStats,
+  callQuality,
+  type Quality,
+  type Route,
+  readCallStats,
+  type StatLike,
+} from './stats';
