@@ -43,7 +43,7 @@ export interface CallStats {
 /**
  * The candidate pair media takes. The transport names it (the standard way; Chromium);
  * Firefox marks it `selected`; a nominated pair that succeeded is the last resort — on its own
- * it once found no pair, in CI, on a relayed Chromium call whose media flowed.
+ * it once found no pair, in an e2e run here, on a relayed Chromium call whose media flowed.
  */
 function pairInUse(stats: readonly StatLike[]): StatLike | null {
   const byId = new Map(stats.map((stat) => [stat.id, stat]));
