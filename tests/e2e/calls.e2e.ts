@@ -153,8 +153,12 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
       null,
     );
     expect((await callShown(callee)).state).toBe('ringing');
+    // It rings with a system notification too, named by the call, which Accept takes away.
+    const callId = new URL(callee.url()).searchParams.get('callId');
+    expect(await pair.vault('bob').notificationIds()).toEqual([callId]);
 
     const [a, b] = await acceptCall(caller, callee);
+    expect(await pair.vault('bob').notificationIds()).toEqual([]);
     expect(a.sas).toMatch(/^(\S+ ){4}\S+$/u);
     expect(a.sas).toBe(b.sas);
 

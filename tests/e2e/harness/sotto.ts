@@ -117,6 +117,14 @@ export async function vaultClient(browser: BrowserSession) {
       const reply = await call<{ state: string }>('compose.target', { conversationId, partner });
       return reply.ok ? (reply.value?.state ?? 'none') : `error:${reply.error?.code}`;
     },
+    /** The ids of the system notifications the extension is showing. */
+    notificationIds(): Promise<string[]> {
+      return page.evaluate(async () => {
+        type Notifications = { notifications: { getAll(): Promise<Record<string, unknown>> } };
+        const scope = globalThis as unknown as { browser?: Notifications; chrome: Notifications };
+        return Object.keys(await (scope.browser ?? scope.chrome).notifications.getAll());
+      }, null);
+    },
     /** A text the vault sent as data ({ key, substitutions }), as an extension page shows it. */
     translate(text: { key: string; substitutions?: string[] }): Promise<string> {
       return page.evaluate(
