@@ -42,8 +42,6 @@ export type CallState =
   | 'declined'
   | 'failed';
 
-export type { Quality } from '@/lib/calls/stats';
-
 export interface CallView {
   role: 'caller' | 'callee';
   state: CallState;

@@ -45,8 +45,7 @@ export interface CallStats {
  * Firefox marks it `selected`; a nominated pair that succeeded is the last resort — on its own
  * it once found no pair, in an e2e run here, on a relayed Chromium call whose media flowed.
  */
-function pairInUse(stats: readonly StatLike[]): StatLike | null {
-  const byId = new Map(stats.map((stat) => [stat.id, stat]));
+function pairInUse(stats: readonly StatLike[], byId: Map<string, StatLike>): StatLike | null {
   for (const stat of stats) {
     if (stat.type !== 'transport' || !stat.selectedCandidatePairId) continue;
     const pair = byId.get(stat.selectedCandidatePairId);
@@ -70,11 +69,9 @@ export function readCallStats(stats: readonly StatLike[]): CallStats {
     lost += stat.packetsLost ?? 0;
     received += stat.packetsReceived ?? 0;
   }
-  const pair = pairInUse(stats);
-  const local = pair?.localCandidateId
-    ? stats.find((stat) => stat.id === pair.localCandidateId)
-    : undefined;
-  const type = local?.candidateType;
+  const byId = new Map(stats.map((stat) => [stat.id, stat]));
+  const pair = pairInUse(stats, byId);
+  const type = pair?.localCandidateId ? byId.get(pair.localCandidateId)?.candidateType : undefined;
   return {
     bytes,
     frames,
