@@ -429,11 +429,6 @@ export class CallController {
   /** A channel to the other side closed mid-call: lost, unless its goodbye is on its way. */
   #channelClosed(): void {
     if (this.#finished || this.#closing) return;
-    // Our own window closing closed it: it records the call as it goes, with nothing to wait for.
-    if (this.#tornDown) {
-      void this.#finish('ended', 'connection-lost');
-      return;
-    }
     this.#closing = true;
     this.#later(() => {
       if (!this.#finished) void this.#finish('ended', 'connection-lost');
@@ -668,12 +663,13 @@ export class CallController {
     await this.#finish('ended', state === 'calling' ? 'cancelled' : 'hangup');
   }
 
-  /** The window is closing: tell the other side at once (best effort, synchronous). */
+  /**
+   * The window is closing: hang up as the button does — the goodbye sent, the call recorded.
+   * The connections close with the page; closing them here, in the same task as the send,
+   * could abort the goodbye before it left.
+   */
   windowClosing(): void {
-    if (this.#finished) return;
-    const state = this.#view.state;
-    this.#send({ t: state === 'ringing' ? 'decline' : state === 'calling' ? 'cancel' : 'hangup' });
-    this.#teardown();
+    if (!this.#finished) void this.hangUp();
   }
 
   // ── ending ───────────────────────────────────────────────────────────────────────────
