@@ -16,7 +16,6 @@ import {
   ABANDONED_RING_GRACE_MS,
   type ControlMessage,
   DISCONNECTED_GRACE_MS,
-  GOODBYE_GRACE_MS,
   isRelayedDecline,
   OFFER_WAIT_MS,
   RING_ANSWER_TIMEOUT_MS,
@@ -102,8 +101,6 @@ export class CallController {
   #theirBinding: string | null = null;
   #ourView: { own: DtlsFingerprint; peer: DtlsFingerprint } | null = null;
   #bindingStarted = false;
-  /** A channel closed mid-call; the call ends as lost unless a goodbye comes first. */
-  #closing = false;
   #finished = false;
   #startedAt = Date.now();
   #lastBytes = 0;
@@ -422,17 +419,8 @@ export class CallController {
         this.#later(() => {
           if (this.#view.state === 'calling') void this.#finish('ended', 'no-answer');
         }, ABANDONED_RING_GRACE_MS);
-      } else this.#channelClosed();
+      } else void this.#finish('ended', 'connection-lost');
     });
-  }
-
-  /** A channel to the other side closed mid-call: lost, unless its goodbye is on its way. */
-  #channelClosed(): void {
-    if (this.#finished || this.#closing) return;
-    this.#closing = true;
-    this.#later(() => {
-      if (!this.#finished) void this.#finish('ended', 'connection-lost');
-    }, GOODBYE_GRACE_MS);
   }
 
   /** Sends now, or as soon as the channel opens (a quick "Decline" can beat its opening). */
@@ -542,12 +530,16 @@ export class CallController {
       this.#update({ remote });
       void this.#startBinding();
     });
-    call.on('close', () => this.#channelClosed());
+    call.on('close', () => {
+      if (!this.#finished) void this.#finish('ended', 'connection-lost');
+    });
     const pc = call.peerConnection;
     const watch = () => {
       const s = pc.connectionState;
       if (s === 'connected') void this.#startBinding();
-      if (s === 'failed' || s === 'closed') this.#channelClosed();
+      if (s === 'failed' || s === 'closed') {
+        if (!this.#finished) void this.#finish('ended', 'connection-lost');
+      }
       if (s === 'disconnected') {
         // A blip recovers within seconds; a pulled cable does not.
         this.#later(() => {
@@ -663,13 +655,12 @@ export class CallController {
     await this.#finish('ended', state === 'calling' ? 'cancelled' : 'hangup');
   }
 
-  /**
-   * The window is closing: hang up as the button does — the goodbye sent, the call recorded.
-   * The connections close with the page; closing them here, in the same task as the send,
-   * could abort the goodbye before it left.
-   */
+  /** The window is closing: tell the other side at once (best effort, synchronous). */
   windowClosing(): void {
-    if (!this.#finished) void this.hangUp();
+    if (this.#finished) return;
+    const state = this.#view.state;
+    this.#send({ t: state === 'ringing' ? 'decline' : state === 'calling' ? 'cancel' : 'hangup' });
+    this.#teardown();
   }
 
   // ── ending ───────────────────────────────────────────────────────────────────────────

@@ -86,11 +86,3 @@ export const ABANDONED_RING_GRACE_MS = 5000;
  * before Accept: the caller sends it as the window starts ringing) before the call fails.
  */
 export const OFFER_WAIT_MS = 10_000;
-
-/**
- * How long a live call waits, after a channel to the other side closes, for that side's
- * goodbye before calling it a lost connection. A closing window sends "hang up" as it goes,
- * on the control channel, and its media connection closes at the same moment: which of the
- * two the other side hears first is a race (CI once saw the close first).
- */
-export const GOODBYE_GRACE_MS = 1000;
