@@ -78,7 +78,6 @@ async function checkBusy(pair: Pair, opened: TestPage[]) {
   await closeAll(opened);
 }
 
-/** Bob declines: Alice is told, both windows say so, Bob's log says declined. */
 /**
  * Waits until Bob's system notifications are the ones of `callIds`: a ring shows one, named by
  * its call, and answering or declining takes it away (both are asynchronous in the browser).
@@ -96,6 +95,7 @@ async function waitForNotifications(pair: Pair, callIds: (string | null)[]): Pro
 const callIdOf = (callee: TestPage) => new URL(callee.url()).searchParams.get('callId');
 
 /**
+ * Bob declines: Alice is told, both windows say so, Bob's log says declined.
  * `notifications`: also check the ring's system notification. Headless Firefox lists none
  * (`notifications.getAll()` stays empty while its window rings), so only Chromium does.
  */
