@@ -46,6 +46,7 @@ import {
   waitForTimeline,
 } from '../tests/e2e/harness/sotto';
 import { type Fixture, startFixture } from '../tests/fixtures/server';
+import { type CpuProfile, hotFunctions, summariseTrace, type TraceEvent } from './trace-summary';
 
 export interface DmBenchRow {
   name: string;
@@ -63,6 +64,15 @@ const ROUNDS = Number(process.env.SOTTO_BENCH_ROUNDS || 3);
 const SCROLL_STEP_PX = 250;
 const SCROLL_LIMIT_MS = 8_000;
 const HARD_LIMIT_MS = 170_000;
+/** Trace the last round of each kind and log where the page's main-thread time went. */
+const TRACE = process.env.SOTTO_BENCH_TRACE === '1';
+const TRACE_CATEGORIES = [
+  '__metadata',
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+].join(',');
 
 const BUDGET = { mainThreadPct: 5, liveP95: 150, open: 500, longestFrame: 50, gzipKB: 25 };
 
@@ -301,6 +311,7 @@ async function round(
   withExtension: boolean,
   oldestId: string,
   ids: string[],
+  trace = false,
 ): Promise<RoundResult> {
   const page = await context.newPage();
   try {
@@ -310,6 +321,19 @@ async function round(
     await sleep(200);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
+    const traced: TraceEvent[] = [];
+    if (trace) {
+      cdp.on('Tracing.dataCollected', ({ value }) =>
+        traced.push(...(value as unknown as TraceEvent[])),
+      );
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await cdp.send('Tracing.start', {
+        categories: TRACE_CATEGORIES,
+        transferMode: 'ReportEvents',
+      });
+    }
     const before = await metrics(cdp);
     await page.goto(`https://x.com/i/chat/${CONV}`, { waitUntil: 'commit' });
     const firstRows = await inPage(page, waitVisibleDone, false);
@@ -323,6 +347,13 @@ async function round(
     });
     await sleep(500);
     const after = await metrics(cdp);
+    if (trace) {
+      const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await complete;
+      const { profile } = await cdp.send('Profiler.stop');
+      logTrace(withExtension ? 'with Sotto' : 'baseline', traced, profile as unknown as CpuProfile);
+    }
     await cdp.detach();
     if (!scroll.reachedTop) {
       log(
@@ -344,6 +375,34 @@ async function round(
   } finally {
     await page.close();
   }
+}
+
+function logTrace(label: string, events: TraceEvent[], profile: CpuProfile): void {
+  const summary = summariseTrace(events, 'https://x.com/');
+  if (!summary) {
+    log(`trace (${label}): page renderer not found in ${events.length} events`);
+    return;
+  }
+  const list = (pairs: [string, number][], n: number) =>
+    pairs
+      .slice(0, n)
+      .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+      .join(', ');
+  log(`trace (${label}): main thread ${summary.totalMs.toFixed(0)} ms in top-level tasks`);
+  log(`  self time by event: ${list(summary.selfByName, 16)}`);
+  log(`  script by origin: ${list(summary.scriptByOrigin, 6)}`);
+  log(`  inside extension script: ${list(summary.extensionSelf, 12)}`);
+  for (const task of summary.longest)
+    log(`  long task ${task.ms.toFixed(0)} ms: ${list(task.children, 6)}`);
+  const hot = (keep: (url: string) => boolean) =>
+    hotFunctions(profile, keep)
+      .slice(0, 15)
+      .map(([name, ms]) => `\n      ${ms.toFixed(1).padStart(7)} ms  ${name}`)
+      .join('');
+  log(
+    `  hottest extension functions (with the DOM calls they make, sampled):${hot((url) => url.includes('-extension://'))}`,
+  );
+  log(`  hottest page functions (likewise):${hot((url) => url.startsWith('https://x.com/'))}`);
 }
 
 const range = (values: number[], digits = 0) =>
@@ -368,7 +427,9 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
   let fixture: Fixture | undefined;
   const closers: (() => Promise<void>)[] = [];
   try {
-    fixture = await startFixture({ port: 0 });
+    // Without the tests' page-world spy: it is not X, and it tries to read every frame on the
+    // page every 250 ms, which would bill its own growing cost to the extension.
+    fixture = await startFixture({ port: 0, spy: false });
     const fx = fixture;
     log(`fixture on port ${fx.port}`);
     const [alice, bob, plain] = await Promise.all([
@@ -500,8 +561,9 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
     const base: RoundResult[] = [];
     const ext: RoundResult[] = [];
     for (let i = 0; i < ROUNDS && !overTime(); i++) {
-      base.push(await round(plain.context, false, ids[0]!, ids));
-      ext.push(await round(bob.context, true, ids[0]!, ids));
+      const last = TRACE && i === ROUNDS - 1;
+      base.push(await round(plain.context, false, ids[0]!, ids, last));
+      ext.push(await round(bob.context, true, ids[0]!, ids, last));
       log(
         `round ${i + 1}: base task ${base.at(-1)!.taskMs.toFixed(0)} ms, ext task ${ext.at(-1)!.taskMs.toFixed(0)} ms; open base ${base.at(-1)!.openMs.toFixed(0)} / ext ${ext.at(-1)!.openMs.toFixed(0)} ms; longest frame base ${base.at(-1)!.longestFrame.toFixed(0)} / ext ${ext.at(-1)!.longestFrame.toFixed(0)} ms; top reached ${base.at(-1)!.reachedTop}/${ext.at(-1)!.reachedTop}`,
       );
