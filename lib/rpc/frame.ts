@@ -142,6 +142,22 @@ export function listenToHost(
   return () => target.removeEventListener('message', listener);
 }
 
+/** Our frames' listeners: one page listener serves them all, however many frames there are. */
+const frameListeners = new Map<
+  HTMLIFrameElement,
+  { origin: string; onMessage: (message: FrameToHost) => void }
+>();
+
+function dispatchFromFrame(event: MessageEvent): void {
+  for (const [iframe, listener] of frameListeners) {
+    if (event.source !== iframe.contentWindow) continue;
+    if (event.origin !== listener.origin) return;
+    const message = parseFrameToHost(event.data);
+    if (message) listener.onMessage(message);
+    return;
+  }
+}
+
 /**
  * In the content script: listen to one frame. Both checks matter: `source` ties the message
  * to our iframe, `origin` proves the iframe still shows our page (the host can navigate a
@@ -153,13 +169,11 @@ export function listenToFrame(
   onMessage: (message: FrameToHost) => void,
   signal: AbortSignal,
 ): void {
-  window.addEventListener(
-    'message',
-    (event: MessageEvent) => {
-      if (event.source !== iframe.contentWindow || event.origin !== extensionOrigin) return;
-      const message = parseFrameToHost(event.data);
-      if (message) onMessage(message);
-    },
-    { signal },
-  );
+  if (signal.aborted) return;
+  if (frameListeners.size === 0) window.addEventListener('message', dispatchFromFrame);
+  frameListeners.set(iframe, { origin: extensionOrigin, onMessage });
+  signal.addEventListener('abort', () => {
+    frameListeners.delete(iframe);
+    if (frameListeners.size === 0) window.removeEventListener('message', dispatchFromFrame);
+  });
 }
