@@ -10,7 +10,7 @@ import {
 import { type MessageKey, type UserText, userText } from '@/lib/i18n';
 import { rpcError } from '@/lib/rpc/errors';
 import { announceVaultChange } from '@/lib/rpc/events';
-import type { MessageState, SendOutcome } from '@/lib/rpc/protocol';
+import type { IngestRowAnswer, MessageState, SendOutcome } from '@/lib/rpc/protocol';
 import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
 import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 import { type Vault, VaultError } from '@/lib/vault';
@@ -77,15 +77,26 @@ export function createHandlers(
       return { version, state: locked ? 'locked' : 'ready', hasPassphrase };
     },
     'content.hello': (_input, context) => ({ tabId: context.tabId ?? -1 }),
-    'message.ingest': (input) =>
+    'message.ingestRows': ({ conversationId, partner, rows }) =>
       use(async (vault) => {
-        const result = await vault.ingest(input);
+        const answers: IngestRowAnswer[] = [];
+        let composeChanged = false;
+        for (const row of rows) {
+          try {
+            const value = await vault.ingest({ conversationId, partner, ...row });
+            if (value.kind === 'message' && COMPOSE_CHANGING.has(value.state))
+              composeChanged = true;
+            answers.push({ ok: true, value });
+          } catch (error) {
+            // A locked vault answers for the whole request; one bad row does not spoil the rest.
+            if (!(error instanceof VaultError) || error.code === 'LOCKED') throw error;
+            answers.push({ ok: false, code: error.code });
+          }
+        }
         // Only what can change the compose frame's offer (an invitation arrived or was accepted,
         // a key changed); X re-rendering rows re-ingests constantly and must not fan out.
-        if (result.kind === 'message' && COMPOSE_CHANGING.has(result.state)) {
-          announceVaultChange(input.conversationId);
-        }
-        return result;
+        if (composeChanged) announceVaultChange(conversationId);
+        return answers;
       }),
     'compose.target': ({ conversationId, partner }) =>
       use((vault) => vault.composeTarget(conversationId, partner)),

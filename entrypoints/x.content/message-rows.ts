@@ -3,8 +3,18 @@ import { observeElements } from '@/lib/dom/observe';
 import { type MessageKey, t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import { postToFrame } from '@/lib/rpc/frame';
-import type { IngestResult, RequestInput } from '@/lib/rpc/protocol';
-import { type MessageRow, readConversation, readMessageRow } from '@/lib/sites/x/adapter';
+import {
+  type ConversationRef,
+  type IngestResult,
+  type IngestRow,
+  MAX_INGEST_ROWS,
+} from '@/lib/rpc/protocol';
+import {
+  type ConversationInfo,
+  type MessageRow,
+  readConversation,
+  readMessageRow,
+} from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
 import { createExtensionFrame, extensionOrigin } from './frames';
 
@@ -22,24 +32,39 @@ const UNAVAILABLE_TEXT = {
 
 type RowAnswer = IngestResult | { kind: 'unavailable'; reason: keyof typeof UNAVAILABLE_TEXT };
 
+/** A row to ask the vault about, and where to say that the vault is still being asked. */
+interface IngestAsk {
+  cacheKey: string;
+  row: IngestRow;
+  placeholder: HTMLElement;
+  signal: AbortSignal;
+}
+
 /**
- * Asks the vault about a row, again after a pause when it did not answer: Chrome stops the
- * extension's worker at will, and a request in flight then fails. A refusal is final.
+ * Asks the vault about rows in one request, again after a pause when it did not answer:
+ * Chrome stops the extension's worker at will, and a request in flight then fails. A refusal
+ * is final; a row the vault could not look at reads as not Sotto's, as it always has.
  */
 async function ingestWithRetry(
-  input: RequestInput<'message.ingest'>,
-  placeholder: HTMLElement,
-  signal: AbortSignal,
-): Promise<RowAnswer> {
+  conversation: ConversationRef,
+  asks: IngestAsk[],
+): Promise<RowAnswer[]> {
+  const every = (answer: RowAnswer): RowAnswer[] => asks.map(() => answer);
   for (let attempt = 0; ; attempt++) {
-    const result = await callVault('message.ingest', input);
-    if (result.ok) return result.value;
+    const result = await callVault('message.ingestRows', {
+      ...conversation,
+      rows: asks.map((ask) => ask.row),
+    });
+    if (result.ok) {
+      if (result.value.length !== asks.length) return every({ kind: 'not-sotto' });
+      return result.value.map((answer) => (answer.ok ? answer.value : { kind: 'not-sotto' }));
+    }
     const delay = RETRY_DELAYS_MS[attempt];
-    if (result.error.code === 'LOCKED') return { kind: 'unavailable', reason: 'locked' };
-    if (result.error.code !== 'UNAVAILABLE') return { kind: 'not-sotto' };
-    if (delay === undefined || signal.aborted)
-      return { kind: 'unavailable', reason: 'unreachable' };
-    placeholder.textContent = t('xRowPending');
+    if (result.error.code === 'LOCKED') return every({ kind: 'unavailable', reason: 'locked' });
+    if (result.error.code !== 'UNAVAILABLE') return every({ kind: 'not-sotto' });
+    if (delay === undefined || asks.every((ask) => ask.signal.aborted))
+      return every({ kind: 'unavailable', reason: 'unreachable' });
+    for (const ask of asks) ask.placeholder.textContent = t('xRowPending');
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
@@ -71,12 +96,10 @@ function byDistanceFromView(rows: Element[]): { row: Element; distance: number }
 const ROWS_PER_FRAME = 10;
 
 /**
- * Reader frames inserted per task. Inserting one costs the page's main thread ~10–15 ms, so
- * a burst (X mounting ten rows while the user scrolls) is spread over several tasks, nearest
- * rows first, and the page can paint in between.
+ * Reader frames are inserted one per task, nearest rows first, never in the task that
+ * changed the rows: inserting one costs the page's main thread ~8–15 ms, and the tasks in
+ * which X renders rows (and Sotto hides their ciphertext) are long enough already.
  */
-const MOUNTS_PER_TASK = 3;
-
 /** Within this distance of the end, a list counts as "at the newest message" and stays there. */
 const AT_END_PX = 24;
 
@@ -166,6 +189,16 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   // Ingest answers by row and text: X re-creates rows constantly, the vault need not hear twice.
   const known = new Map<string, Promise<RowAnswer>>();
   const answered = new Map<string, RowAnswer>();
+  // Foreseen message ids by envelope text: a row X re-creates is not hashed again.
+  const foreseen = new Map<string, Promise<string>>();
+  const foresee = (text: string): Promise<string> => {
+    let id = foreseen.get(text);
+    if (!id) {
+      id = predictMessageId(text);
+      foreseen.set(text, id);
+    }
+    return id;
+  };
   // The height each message had in its reader, so a re-created row is the right size at once.
   const heights = new Map<string, number>();
   // Which row shows each message: a replayed or duplicated envelope is shown once.
@@ -200,7 +233,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   const mountQueue: (() => void)[] = [];
   let draining = false;
   const drain = (): void => {
-    for (let i = 0; i < MOUNTS_PER_TASK && mountQueue.length > 0; i++) mountQueue.shift()!();
+    mountQueue.shift()?.();
     if (mountQueue.length > 0 && !signal.aborted) setTimeout(drain, 0);
     else draining = false;
   };
@@ -208,26 +241,43 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     mountQueue.push(job);
     if (draining) return;
     draining = true;
-    // The first few in this task: a new message's reader starts loading at once.
-    queueMicrotask(drain);
+    setTimeout(drain, 0);
   };
 
+  /**
+   * The vault's answer about each row, asking only about rows it has not been asked about:
+   * the rows in view in one request, then the others in requests of up to MAX_INGEST_ROWS
+   * (the vault answers a request once it has looked at all of its rows). Asked in a task of
+   * its own, not in the one in which X rendered the rows.
+   */
   const ingest = (
-    cacheKey: string,
-    input: RequestInput<'message.ingest'>,
-    placeholder: HTMLElement,
-    rowSignal: AbortSignal,
-  ): Promise<RowAnswer> => {
-    let answer = known.get(cacheKey);
-    if (answer) return answer;
-    answer = ingestWithRetry(input, placeholder, rowSignal);
-    known.set(cacheKey, answer);
-    void answer.then((result) => {
-      // Only answers are remembered; a row that could not be read is asked about again.
-      if (result.kind === 'unavailable') known.delete(cacheKey);
-      else answered.set(cacheKey, result);
+    conversation: ConversationRef,
+    asks: (IngestAsk & { inView: boolean })[],
+  ): Promise<RowAnswer>[] => {
+    const asking = new Set<string>();
+    const fresh = asks.filter((ask) => {
+      if (known.has(ask.cacheKey) || asking.has(ask.cacheKey)) return false;
+      asking.add(ask.cacheKey);
+      return true;
     });
-    return answer;
+    const requests = [fresh.filter((ask) => ask.inView), fresh.filter((ask) => !ask.inView)];
+    const started = new Promise((resolve) => setTimeout(resolve, 0));
+    for (const request of requests) {
+      for (let i = 0; i < request.length; i += MAX_INGEST_ROWS) {
+        const chunk = request.slice(i, i + MAX_INGEST_ROWS);
+        const answers = started.then(() => ingestWithRetry(conversation, chunk));
+        for (const [n, ask] of chunk.entries()) {
+          const answer = answers.then((list) => list[n]!);
+          known.set(ask.cacheKey, answer);
+          void answer.then((result) => {
+            // Only answers are remembered; a row that could not be read is asked about again.
+            if (result.kind === 'unavailable') known.delete(ask.cacheKey);
+            else answered.set(ask.cacheKey, result);
+          });
+        }
+      }
+    }
+    return asks.map((ask) => known.get(ask.cacheKey)!);
   };
 
   // --- rows leaving and joining runs; regrouping and list updates happen once per task ---
@@ -518,10 +568,13 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   };
 
   /** Hides a row's ciphertext at once behind a sized placeholder; null if it is no envelope. */
-  const setUpRow = (rowElement: Element, rowSignal: AbortSignal): Slot | null => {
+  const setUpRow = (
+    rowElement: Element,
+    rowSignal: AbortSignal,
+    conversation: ConversationInfo | null,
+  ): { slot: Slot; ask: IngestAsk | null } | null => {
     const row = readMessageRow(rowElement);
     if (!row || !looksLikeEnvelope(row.text)) return null;
-    const conversation = readConversation(root);
     if (!conversation?.partner || conversation.kind !== 'direct') return null;
     const cacheKey = `${row.rowId}\n${row.text}`;
 
@@ -549,17 +602,9 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     };
     slotOf.set(rowElement, slot);
     rowSignal.addEventListener('abort', () => onRowGone(slot));
-    if (result) return slot;
-
-    const input = {
-      conversationId: conversation.conversationId,
-      partner: conversation.partner,
-      rowId: row.rowId,
-      direction: row.direction,
-      text: row.text,
-    };
-    void ingest(cacheKey, input, placeholder, rowSignal).then((answer) => onAnswer(slot, answer));
-    return slot;
+    if (result) return { slot, ask: null };
+    const ingestRow = { rowId: row.rowId, direction: row.direction, text: row.text };
+    return { slot, ask: { cacheKey, row: ingestRow, placeholder, signal: rowSignal } };
   };
 
   // A burst of new rows (opening a conversation) is ingested nearest the viewport first, and
@@ -570,25 +615,34 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     batch = [];
     const signals = new Map(rows);
     const slots: Slot[] = [];
+    const asks: (IngestAsk & { inView: boolean; slot: Slot })[] = [];
+    // One conversation for the whole batch (X re-creates dozens of rows per scroll).
+    const conversation = readConversation(root);
     keepInView(root, () => {
-      for (const { row } of byDistanceFromView(rows.map(([row]) => row))) {
+      for (const { row, distance } of byDistanceFromView(rows.map(([row]) => row))) {
         const rowSignal = signals.get(row)!;
         if (rowSignal.aborted) continue;
-        const slot = setUpRow(row, rowSignal);
-        if (slot) {
-          slots.push(slot);
-          ungrouped.add(slot);
-        }
+        const set = setUpRow(row, rowSignal, conversation);
+        if (!set) continue;
+        slots.push(set.slot);
+        ungrouped.add(set.slot);
+        if (set.ask) asks.push({ ...set.ask, inView: distance === 0, slot: set.slot });
       }
     });
-    const foreseen = slots.map(async (slot) => {
+    if (asks.length > 0 && conversation?.partner) {
+      const ref = { conversationId: conversation.conversationId, partner: conversation.partner };
+      for (const [i, answer] of ingest(ref, asks).entries()) {
+        void answer.then((result) => onAnswer(asks[i]!.slot, result));
+      }
+    }
+    const predicted = slots.map(async (slot) => {
       if (slot.messageId === null) {
-        const id = await predictMessageId(slot.row.text);
+        const id = await foresee(slot.row.text);
         // The vault may have answered meanwhile: its id wins.
         slot.messageId ??= id;
       }
     });
-    void Promise.all(foreseen).then(() => {
+    void Promise.all(predicted).then(() => {
       for (const slot of slots) {
         if (!ungrouped.delete(slot)) continue;
         regroup.add(slot);

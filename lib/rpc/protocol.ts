@@ -18,9 +18,10 @@ import type {
   IngestResult,
   MessageView,
 } from '../vault/types';
+import type { RpcErrorCode } from './errors';
 
 /** Bumped when a request changes shape; a vault drops messages of another version. */
-export const RPC_VERSION = 1;
+export const RPC_VERSION = 2;
 
 export type Caller = 'content' | 'page';
 
@@ -63,16 +64,33 @@ export interface SendOutcome {
 
 type Empty = Record<string, never>;
 
+/** One of X's message rows, as the content script reads it. */
+export interface IngestRow {
+  rowId: string;
+  direction: 'in' | 'out';
+  text: string;
+}
+
+/** Most rows one `message.ingestRows` request may carry (X renders ~30 at a time). */
+export const MAX_INGEST_ROWS = 50;
+
+/** The vault's answer about one row: what it is, or why the vault could not look at it. */
+export type IngestRowAnswer = { ok: true; value: IngestResult } | { ok: false; code: RpcErrorCode };
+
 export interface VaultRequests {
   /** Liveness and lock state; safe for anyone. */
   status: { callers: 'content' | 'page'; input: Empty; output: VaultStatus };
   /** The content script announces itself for a tab. */
   'content.hello': { callers: 'content'; input: { site: 'x' }; output: { tabId: number } };
   /** A row's text: is it Sotto's, and what should the row show? Never returns plaintext. */
-  'message.ingest': {
+  /**
+   * Rows of one conversation, answered in order. One request for a burst of rows: X renders
+   * dozens at a time, and each message to the background costs the page's main thread.
+   */
+  'message.ingestRows': {
     callers: 'content';
-    input: ConversationRef & { rowId: string; direction: 'in' | 'out'; text: string };
-    output: IngestResult;
+    input: ConversationRef & { rows: IngestRow[] };
+    output: IngestRowAnswer[];
   };
   /** What the compose button should offer here. */
   'compose.target': { callers: 'content' | 'page'; input: ConversationRef; output: ComposeTarget };
@@ -202,7 +220,7 @@ export type RequestOutput<K extends RequestType> = VaultRequests[K]['output'];
 export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   status: ['content', 'page'],
   'content.hello': ['content'],
-  'message.ingest': ['content'],
+  'message.ingestRows': ['content'],
   'compose.target': ['content', 'page'],
   'call.target': ['content', 'page'],
   'call.start': ['content', 'page'],

@@ -1,5 +1,5 @@
 import { isHandle } from '../sites/x/routes';
-import type { RequestInput, RequestType } from './protocol';
+import { MAX_INGEST_ROWS, type RequestInput, type RequestType } from './protocol';
 
 type Guard<K extends RequestType> = (input: unknown) => input is RequestInput<K>;
 
@@ -27,18 +27,29 @@ const oneOf =
     typeof value === 'string' && options.includes(value);
 
 /** An object with exactly these keys, each passing its check. */
-function shape<K extends RequestType>(fields: Record<string, Check>): Guard<K> {
+function record(fields: Record<string, Check>): Check {
   const keys = Object.keys(fields);
-  return (input): input is RequestInput<K> => {
+  return (input) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
-    const record = input as Record<string, unknown>;
-    const given = Object.keys(record);
+    const value = input as Record<string, unknown>;
+    const given = Object.keys(value);
     return (
       given.length === keys.length &&
-      given.every((key) => Object.hasOwn(fields, key) && fields[key]!(record[key]))
+      given.every((key) => Object.hasOwn(fields, key) && fields[key]!(value[key]))
     );
   };
 }
+
+/** A request input: an object with exactly these keys, each passing its check. */
+function shape<K extends RequestType>(fields: Record<string, Check>): Guard<K> {
+  const check = record(fields);
+  return (input): input is RequestInput<K> => check(input);
+}
+
+const listOf =
+  (item: Check, min: number, max: number): Check =>
+  (value) =>
+    Array.isArray(value) && value.length >= min && value.length <= max && value.every(item);
 
 const conversation = { conversationId: isId, partner: isHandleString };
 
@@ -82,11 +93,17 @@ const settingsChange: Guard<'settings.set'> = (input): input is RequestInput<'se
 export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
   status: shape({}),
   'content.hello': shape({ site: oneOf('x') }),
-  'message.ingest': shape({
+  'message.ingestRows': shape({
     ...conversation,
-    rowId: isString(200),
-    direction: oneOf('in', 'out'),
-    text: isString(MAX_ROW_TEXT_LENGTH),
+    rows: listOf(
+      record({
+        rowId: isString(200),
+        direction: oneOf('in', 'out'),
+        text: isString(MAX_ROW_TEXT_LENGTH),
+      }),
+      1,
+      MAX_INGEST_ROWS,
+    ),
   }),
   'compose.target': shape(conversation),
   'call.target': shape({ handle: isHandleString }),

@@ -4,6 +4,7 @@
  * Firefox), so what a frame shows is read back through an extension page asking the vault.
  */
 import { createHash } from 'node:crypto';
+import { RPC_VERSION } from '../../../lib/rpc/protocol';
 import type { Fixture } from '../../fixtures/server';
 import { clickDeep, waitForCount } from './actions';
 import type { BrowserSession, TestPage } from './session';
@@ -86,13 +87,13 @@ export async function vaultClient(browser: BrowserSession) {
     input: unknown,
   ): Promise<{ ok: boolean; value?: T; error?: { code: string } }> =>
     page.evaluate(
-      ([requestType, requestInput]: [string, unknown]) => {
+      ([version, requestType, requestInput]: [number, string, unknown]) => {
         type Runtime = { runtime: { sendMessage(message: unknown): Promise<unknown> } };
         const scope = globalThis as unknown as { browser?: Runtime; chrome: Runtime };
         const api = scope.browser ?? scope.chrome;
-        return api.runtime.sendMessage({ sotto: 1, type: requestType, input: requestInput });
+        return api.runtime.sendMessage({ sotto: version, type: requestType, input: requestInput });
       },
-      [type, input] as [string, unknown],
+      [RPC_VERSION, type, input] as [number, string, unknown],
     ) as Promise<{ ok: boolean; value?: T; error?: { code: string } }>;
   return {
     call,

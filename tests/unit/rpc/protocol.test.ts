@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ALLOWED_CALLERS, type RequestType } from '../../../lib/rpc/protocol';
+import { ALLOWED_CALLERS, MAX_INGEST_ROWS, type RequestType } from '../../../lib/rpc/protocol';
 import { INPUT_GUARDS } from '../../../lib/rpc/validate';
 
 describe('what the content script may ask', () => {
@@ -15,7 +15,7 @@ describe('what the content script may ask', () => {
       'call.target',
       'compose.target',
       'content.hello',
-      'message.ingest',
+      'message.ingestRows',
       'status',
     ]);
   });
@@ -26,16 +26,21 @@ describe('what the content script may ask', () => {
 });
 
 describe('input guards', () => {
-  const ingest = {
-    conversationId: '1001-1002',
-    partner: 'bob',
+  const row = {
     rowId: 'b2b7e4c8-0000-4000-8000-000000000000',
     direction: 'in',
     text: 'SOTTO1.abc.',
   };
+  const ingest = { conversationId: '1001-1002', partner: 'bob', rows: [row] };
 
   test('accept well-formed input', () => {
-    expect(INPUT_GUARDS['message.ingest'](ingest)).toBe(true);
+    expect(INPUT_GUARDS['message.ingestRows'](ingest)).toBe(true);
+    expect(
+      INPUT_GUARDS['message.ingestRows']({
+        ...ingest,
+        rows: Array.from({ length: MAX_INGEST_ROWS }, () => row),
+      }),
+    ).toBe(true);
     expect(
       INPUT_GUARDS['compose.send']({ conversationId: '1001-1002', partner: 'bob', text: 'hi' }),
     ).toBe(true);
@@ -45,16 +50,20 @@ describe('input guards', () => {
 
   test.each([
     ['extra field', { ...ingest, extra: 1 }],
-    ['missing field', { ...ingest, rowId: undefined }],
-    ['bad direction', { ...ingest, direction: 'sideways' }],
+    ['extra row field', { ...ingest, rows: [{ ...row, extra: 1 }] }],
+    ['missing row field', { ...ingest, rows: [{ ...row, rowId: undefined }] }],
+    ['bad direction', { ...ingest, rows: [row, { ...row, direction: 'sideways' }] }],
     ['handle with a slash', { ...ingest, partner: 'bob/evil' }],
     ['conversation id with a path', { ...ingest, conversationId: '../1001' }],
-    ['oversized text', { ...ingest, text: 'x'.repeat(10_001) }],
-    ['text not a string', { ...ingest, text: { toString: () => 'SOTTO1.' } }],
+    ['oversized text', { ...ingest, rows: [{ ...row, text: 'x'.repeat(10_001) }] }],
+    ['text not a string', { ...ingest, rows: [{ ...row, text: { toString: () => 'SOTTO1.' } }] }],
+    ['no rows', { ...ingest, rows: [] }],
+    ['too many rows', { ...ingest, rows: Array.from({ length: MAX_INGEST_ROWS + 1 }, () => row) }],
+    ['rows not a list', { ...ingest, rows: { 0: row, length: 1 } }],
     ['array', [ingest]],
     ['null', null],
   ])('reject %s', (_name, input) => {
-    expect(INPUT_GUARDS['message.ingest'](input)).toBe(false);
+    expect(INPUT_GUARDS['message.ingestRows'](input)).toBe(false);
   });
 
   test('call requests take a handle and a known media kind only', () => {
