@@ -95,11 +95,6 @@ function byDistanceFromView(rows: Element[]): { row: Element; distance: number }
  */
 const ROWS_PER_FRAME = 10;
 
-/**
- * Reader frames are inserted one per task, nearest rows first, never in the task that
- * changed the rows: inserting one costs the page's main thread ~8–15 ms, and the tasks in
- * which X renders rows (and Sotto hides their ciphertext) are long enough already.
- */
 /** Within this distance of the end, a list counts as "at the newest message" and stays there. */
 const AT_END_PX = 24;
 
@@ -230,6 +225,9 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     visibility.unobserve(element);
   };
 
+  // Reader frames are inserted one per task, nearest rows first, never in the task that
+  // changed the rows: inserting one costs the page's main thread ~8–15 ms, and the tasks in
+  // which X renders rows (and Sotto hides their ciphertext) are long enough already.
   const mountQueue: (() => void)[] = [];
   let draining = false;
   const drain = (): void => {

@@ -82,9 +82,9 @@ export interface VaultRequests {
   status: { callers: 'content' | 'page'; input: Empty; output: VaultStatus };
   /** The content script announces itself for a tab. */
   'content.hello': { callers: 'content'; input: { site: 'x' }; output: { tabId: number } };
-  /** A row's text: is it Sotto's, and what should the row show? Never returns plaintext. */
   /**
-   * Rows of one conversation, answered in order. One request for a burst of rows: X renders
+   * Rows' texts: is each Sotto's, and what should the row show? Never returns plaintext.
+   * Rows of one conversation, answered in order, one request for a burst of rows: X renders
    * dozens at a time, and each message to the background costs the page's main thread.
    */
   'message.ingestRows': {
