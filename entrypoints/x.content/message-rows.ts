@@ -17,6 +17,7 @@ import {
 } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
 import { createExtensionFrame, extensionOrigin } from './frames';
+import { ingestRequests } from './ingest-requests';
 
 /** Reader frames load only this close to the viewport; each costs tens of milliseconds. */
 const MOUNT_MARGIN_PX = 800;
@@ -243,36 +244,25 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   };
 
   /**
-   * The vault's answer about each row, asking only about rows it has not been asked about:
-   * the rows in view in one request, then the others in requests of up to MAX_INGEST_ROWS
-   * (the vault answers a request once it has looked at all of its rows). Asked in a task of
-   * its own, not in the one in which X rendered the rows.
+   * The vault's answer about each row, asking only about rows it has not been asked about,
+   * in the requests `ingestRequests` plans; asked in a task of its own, not in the one in
+   * which X rendered the rows.
    */
   const ingest = (
     conversation: ConversationRef,
     asks: (IngestAsk & { inView: boolean })[],
   ): Promise<RowAnswer>[] => {
-    const asking = new Set<string>();
-    const fresh = asks.filter((ask) => {
-      if (known.has(ask.cacheKey) || asking.has(ask.cacheKey)) return false;
-      asking.add(ask.cacheKey);
-      return true;
-    });
-    const requests = [fresh.filter((ask) => ask.inView), fresh.filter((ask) => !ask.inView)];
     const started = new Promise((resolve) => setTimeout(resolve, 0));
-    for (const request of requests) {
-      for (let i = 0; i < request.length; i += MAX_INGEST_ROWS) {
-        const chunk = request.slice(i, i + MAX_INGEST_ROWS);
-        const answers = started.then(() => ingestWithRetry(conversation, chunk));
-        for (const [n, ask] of chunk.entries()) {
-          const answer = answers.then((list) => list[n]!);
-          known.set(ask.cacheKey, answer);
-          void answer.then((result) => {
-            // Only answers are remembered; a row that could not be read is asked about again.
-            if (result.kind === 'unavailable') known.delete(ask.cacheKey);
-            else answered.set(ask.cacheKey, result);
-          });
-        }
+    for (const request of ingestRequests(asks, (key) => known.has(key), MAX_INGEST_ROWS)) {
+      const answers = started.then(() => ingestWithRetry(conversation, request));
+      for (const [n, ask] of request.entries()) {
+        const answer = answers.then((list) => list[n]!);
+        known.set(ask.cacheKey, answer);
+        void answer.then((result) => {
+          // Only answers are remembered; a row that could not be read is asked about again.
+          if (result.kind === 'unavailable') known.delete(ask.cacheKey);
+          else answered.set(ask.cacheKey, result);
+        });
       }
     }
     return asks.map((ask) => known.get(ask.cacheKey)!);
