@@ -350,6 +350,8 @@ describe.each(selectedBrowsers())('the extension pages in %s', (browserName) => 
       'popup.html',
       '[data-sotto="popup-call"][data-sotto-media="audio"]:not([disabled])',
     );
+    // The contact card asks the vault on its own: it can render after the call buttons.
+    await withCall.waitFor(() => document.querySelector('[data-sotto="contact"] h2'), null);
     expect(await textOf(withCall, '[data-sotto="contact"] h2')).toBe('@bob');
     const calls = async () =>
       (await alice.pageUrls())
