@@ -21,10 +21,12 @@
  *  - main thread: CDP Performance.getMetrics TaskDuration (and ScriptDuration) of the page's
  *    renderer over load only (until 1 s after the visible rows are done) and over load +
  *    scroll (extension frames are out-of-process and not counted here).
- * Knobs (env): SOTTO_BENCH_HISTORY (500), SOTTO_BENCH_LIVE (25), SOTTO_BENCH_ROUNDS (3).
+ * Knobs (env): SOTTO_BENCH_HISTORY (500), SOTTO_BENCH_LIVE (25), SOTTO_BENCH_ROUNDS (3),
+ * SOTTO_BENCH_SLOW_STEPS (20; 0 skips the slow scroll), SOTTO_BENCH_TRACE (1: trace mode).
  * Takes about 2 minutes. Progress and per-round detail go to stderr.
  * Then live: Alice sends LIVE messages one by one while Bob sits at the bottom; a page-world
  * MutationObserver timestamps each new row and its reader frame turning ready.
+ * Then a slow scroll up from the newest message (a step, a pause): visible rows still waiting.
  * Finally the content script's gzip size.
  */
 import { execFileSync } from 'node:child_process';
@@ -276,6 +278,58 @@ function scrollToTop(args: { step: number; limitMs: number; oldestId: string }):
       requestAnimationFrame(tick);
     });
   });
+}
+
+/** Visible encrypted rows that show neither their message nor a ready reader. */
+function visibleWaiting(): number {
+  const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+  const scroller = root?.querySelector('[data-testid="dm-message-scroller"]');
+  if (!root || !scroller) return Number.NaN;
+  const box = scroller.getBoundingClientRect();
+  return [...root.querySelectorAll('[data-dm-message-row]')].filter((row) => {
+    const r = row.getBoundingClientRect();
+    const visible = r.height > 0 && r.bottom > box.top && r.top < box.bottom;
+    return (
+      visible &&
+      !row.hasAttribute('data-sotto-shown') &&
+      !row.querySelector('iframe[data-sotto="reader"][data-sotto-frame="ready"]')
+    );
+  }).length;
+}
+
+const SLOW_STEP_PX = 120;
+const SLOW_PAUSE_MS = 700;
+const SLOW_STEPS = Number(process.env.SOTTO_BENCH_SLOW_STEPS ?? 20);
+
+/**
+ * A person reading back through the history: from the newest message, up by a short step,
+ * a pause, again. After each pause, how many visible rows still show a placeholder.
+ */
+async function slowScroll(context: BrowserContext): Promise<number[]> {
+  const page = await context.newPage();
+  try {
+    await page.bringToFront();
+    await page.goto(`https://x.com/i/chat/${CONV}`, { waitUntil: 'load' });
+    await inPage(page, waitVisibleDone, true);
+    const waiting: number[] = [];
+    for (let step = 0; step < SLOW_STEPS; step++) {
+      await inPage(
+        page,
+        (px: number) => {
+          const scroller = document
+            .querySelector('[data-testid="xchatEmbedRoute"]')
+            ?.shadowRoot?.querySelector<HTMLElement>('[data-testid="dm-message-scroller"]');
+          if (scroller) scroller.scrollTop = Math.max(0, scroller.scrollTop - px);
+        },
+        SLOW_STEP_PX,
+      );
+      await sleep(SLOW_PAUSE_MS);
+      waiting.push(await inPage(page, visibleWaiting));
+    }
+    return waiting;
+  } finally {
+    await page.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -750,6 +804,18 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
         budget: BUDGET.liveP95,
       });
     }
+    // --- slow scroll: do the rows a reader looks at show their messages? (Last: the page may
+    // remember where it was scrolled to, and the live part wants the newest message in view.)
+    if (!overTime() && SLOW_STEPS > 0) {
+      const waiting = await slowScroll(bob.context);
+      log(`slow scroll up, visible rows still waiting after each pause: ${waiting.join(', ')}`);
+      rows.push({
+        name: `slow scroll up (${SLOW_STEP_PX} px every ${SLOW_PAUSE_MS} ms, ${waiting.length} steps): visible rows still without their message after a pause, max per step (total ${waiting.reduce((a, b) => a + b, 0)})`,
+        medianMs: median(waiting),
+        ratio: Math.max(...waiting),
+      });
+    }
+
     log(`bench took ${((Date.now() - began) / 1000).toFixed(1)} s`);
     return rows;
   } finally {
