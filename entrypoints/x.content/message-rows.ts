@@ -301,7 +301,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     if (run.dead) return;
     run.dead = true;
     run.controller.abort();
-    forgetNear(run.slots[0]!.element);
+    for (const slot of run.slots) forgetNear(slot.element);
     keepInView(root, () => {
       for (const slot of run.slots) {
         slot.run = null;
@@ -440,6 +440,12 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
         run.slots.push(slot);
         slot.run = run;
         listChanged(run);
+        // A run still waiting to come near waits on this row too.
+        const mount = run.frame ? undefined : nearViewport.get(run.slots[0]!.element);
+        if (mount) {
+          nearViewport.set(slot.element, mount);
+          visibility.observe(slot.element);
+        }
         releaseBelow(at, i);
         continue;
       }
@@ -463,10 +469,24 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     for (const { row, distance } of byDistanceFromView([...byAnchor.keys()])) {
       const run = byAnchor.get(row)!;
       if (distance <= MOUNT_MARGIN_PX) enqueueMount(() => mountRun(run));
-      else {
-        nearViewport.set(row, () => enqueueMount(() => mountRun(run)));
-        visibility.observe(row);
-      }
+      else mountWhenNear(run);
+    }
+  };
+
+  /**
+   * Mounts a run's frame once any of its rows comes into view. Not only its first row: X's
+   * scroller clips rows, and the observer's margin does not reach past that clip, so scrolling
+   * up shows a run's last rows while its first is still hidden (they showed placeholders until
+   * it scrolled into view, in the benchmark up to 7 visible rows for several steps).
+   */
+  const mountWhenNear = (run: Run): void => {
+    const mount = (): void => {
+      for (const slot of run.slots) forgetNear(slot.element);
+      enqueueMount(() => mountRun(run));
+    };
+    for (const slot of run.slots) {
+      nearViewport.set(slot.element, mount);
+      visibility.observe(slot.element);
     }
   };
 
