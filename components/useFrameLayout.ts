@@ -1,6 +1,19 @@
 import { useEffect } from 'preact/hooks';
 import { postToHost } from '@/lib/rpc/frame';
 
+/** The document's height, and for a reader each message's: what a re-created row should measure. */
+function reportLayout(hostOrigin: string): void {
+  const entries = document.querySelectorAll('[data-sotto-entry]');
+  const parts =
+    entries.length > 0
+      ? [...entries].map((entry) => entry.getBoundingClientRect().height)
+      : undefined;
+  postToHost(
+    { type: 'resize', height: document.documentElement.scrollHeight, ...(parts && { parts }) },
+    hostOrigin,
+  );
+}
+
 /**
  * In an extension frame: report the document's height whenever it changes so the content
  * script can size the iframe, and say "ready" once the frame has what it needs from the
@@ -9,28 +22,16 @@ import { postToHost } from '@/lib/rpc/frame';
  */
 export function useFrameLayout(hostOrigin: string, ready: boolean, version?: number): void {
   useEffect(() => {
-    const report = () => {
-      // A reader's messages, each: what a re-created row of that message should measure.
-      const entries = document.querySelectorAll('[data-sotto-entry]');
-      const parts =
-        entries.length > 0
-          ? [...entries].map((entry) => entry.getBoundingClientRect().height)
-          : undefined;
-      postToHost(
-        { type: 'resize', height: document.documentElement.scrollHeight, ...(parts && { parts }) },
-        hostOrigin,
-      );
-    };
-    const observer = new ResizeObserver(report);
+    const observer = new ResizeObserver(() => reportLayout(hostOrigin));
     observer.observe(document.body);
     return () => observer.disconnect();
   }, [hostOrigin]);
 
   useEffect(() => {
-    if (ready)
-      postToHost(
-        version === undefined ? { type: 'ready' } : { type: 'ready', version },
-        hostOrigin,
-      );
+    if (!ready) return;
+    postToHost(version === undefined ? { type: 'ready' } : { type: 'ready', version }, hostOrigin);
+    // The size goes again after "ready": a reader the page re-used for other rows may have
+    // reported its earlier rows' size last, and its new list may measure the same.
+    if (version !== undefined) reportLayout(hostOrigin);
   }, [hostOrigin, ready, version]);
 }
