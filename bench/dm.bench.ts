@@ -177,17 +177,16 @@ function waitVisibleDone(
         const done =
           visible.length > 0 &&
           (!withExtension ||
-            visible.every(
-              (row) =>
-                // Shown by a reader frame in the row, or by the frame of the run it belongs to.
-                row.hasAttribute('data-sotto-shown') ||
-                row.querySelector('iframe[data-sotto="reader"][data-sotto-frame="ready"]'),
-            ));
+            // Shown by the reader frame of the run it belongs to.
+            visible.every((row) => row.hasAttribute('data-sotto-shown')));
         if (done) {
           resolve({
             doneAt: performance.now(),
             rows: visible.length,
-            frames: root?.querySelectorAll('iframe[data-sotto="reader"]').length ?? 0,
+            // Frames showing rows (idle ones wait in the page's pool, not displayed).
+            frames: [...(root?.querySelectorAll('iframe[data-sotto="reader"]') ?? [])].filter(
+              (frame) => getComputedStyle(frame).display !== 'none',
+            ).length,
           });
           return;
         }
@@ -289,11 +288,7 @@ function visibleWaiting(): number {
   return [...root.querySelectorAll('[data-dm-message-row]')].filter((row) => {
     const r = row.getBoundingClientRect();
     const visible = r.height > 0 && r.bottom > box.top && r.top < box.bottom;
-    return (
-      visible &&
-      !row.hasAttribute('data-sotto-shown') &&
-      !row.querySelector('iframe[data-sotto="reader"][data-sotto-frame="ready"]')
-    );
+    return visible && !row.hasAttribute('data-sotto-shown');
   }).length;
 }
 

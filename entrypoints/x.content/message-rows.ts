@@ -2,7 +2,6 @@ import { looksLikeEnvelope } from '@/lib/crypto/marker';
 import { observeElements } from '@/lib/dom/observe';
 import { type MessageKey, t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
-import { postToFrame } from '@/lib/rpc/frame';
 import {
   type ConversationRef,
   type IngestResult,
@@ -16,8 +15,8 @@ import {
   readMessageRow,
 } from '@/lib/sites/x/adapter';
 import { X_SELECTORS } from '@/lib/sites/x/selectors';
-import { createExtensionFrame, extensionOrigin } from './frames';
 import { ingestRequests } from './ingest-requests';
+import { createReaderPool, type ReaderLease } from './reader-pool';
 
 /** Reader frames load only this close to the viewport; each costs tens of milliseconds. */
 const MOUNT_MARGIN_PX = 800;
@@ -149,17 +148,18 @@ interface Slot {
 }
 
 /**
- * Consecutive rows of one direction shown by one reader frame, which sits in the first row;
+ * Consecutive rows of one direction shown by one reader frame, which sits over the first row;
  * the other rows fold away once the frame shows their messages.
  */
 interface Run {
   slots: Slot[];
-  frame: HTMLIFrameElement | null;
+  /** The pool's frame this run shows its messages in, once mounted. */
+  lease: ReaderLease | null;
   controller: AbortController;
   /** The message lists sent to the frame by version (0: the one in its URL), until shown. */
   lists: Map<number, Slot[]>;
   version: number;
-  /** The frame has shown some list: later lists are posted, not put in a URL. */
+  /** The frame has shown one of this run's lists (it is visible). */
   ready: boolean;
   /** Rows joined while the frame loaded: their list goes out once it is ready. */
   stale: boolean;
@@ -208,6 +208,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   const ungrouped = new Set<Slot>();
   const waiting = (slot: Slot | undefined): boolean =>
     slot !== undefined && (held.has(slot) || ungrouped.has(slot));
+  const pool = createReaderPool(root, signal);
   const nearViewport = new Map<Element, () => void>();
   const visibility = new IntersectionObserver(
     (entries) => {
@@ -316,19 +317,14 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
 
   /** Tells a loaded frame its run's messages now (a loading one hears once it is ready). */
   const sendList = (run: Run): void => {
-    if (run.dead || !run.frame) return;
+    if (run.dead || !run.lease) return;
     if (!run.ready) {
       run.stale = true;
       return;
     }
     run.stale = false;
-    run.version++;
+    run.version = run.lease.show(run.slots.map((slot) => slot.messageId!));
     run.lists.set(run.version, [...run.slots]);
-    postToFrame(
-      run.frame,
-      { type: 'messages', ids: run.slots.map((slot) => slot.messageId!), version: run.version },
-      extensionOrigin(),
-    );
   };
   const listChanged = (run: Run | null): void => {
     if (!run || run.dead) return;
@@ -337,8 +333,8 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   };
 
   const applyHeight = (run: Run, height: number, parts: number[] | undefined): void => {
-    if (!run.frame) return;
-    run.frame.style.height = `${height}px`;
+    if (!run.lease) return;
+    run.lease.setHeight(height);
     const shown = run.slots.filter((slot) => slot.shown);
     if (parts && parts.length === shown.length) {
       for (const [i, slot] of shown.entries()) heights.set(slot.cacheKey, parts[i]!);
@@ -357,9 +353,12 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
         if (slot.run !== run || slot.signal.aborted || slot.shown) continue;
         slot.shown = true;
         slot.element.setAttribute('data-sotto-shown', '');
+        // The first row's placeholder stays: it holds the frame's room and places it.
+        if (slot === run.slots[0]) continue;
         slot.placeholder.remove();
-        if (slot !== run.slots[0]) (slot.element as HTMLElement).style.display = 'none';
+        (slot.element as HTMLElement).style.display = 'none';
       }
+      run.lease?.reveal();
       if (run.pendingHeight && run.lists.size === 0) {
         applyHeight(run, run.pendingHeight.height, run.pendingHeight.parts);
         run.pendingHeight = null;
@@ -369,29 +368,29 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   };
 
   const mountRun = (run: Run): void => {
-    if (run.dead || run.frame || run.slots.some((slot) => slot.messageId === null)) return;
+    if (run.dead || run.lease || run.slots.some((slot) => slot.messageId === null)) return;
     const anchor = run.slots[0]!;
-    run.lists.set(0, [...run.slots]);
-    const mounted = createExtensionFrame(
-      'reader.html',
-      'reader',
-      { ids: run.slots.map((slot) => slot.messageId!).join(',') },
-      AbortSignal.any([anchor.signal, run.controller.signal]),
+    const lease = pool.lend(
+      anchor.placeholder,
+      run.slots.map((slot) => slot.messageId!),
+      // The frame starts at the size the first row's placeholder has.
+      heights.get(anchor.cacheKey) ?? PLACEHOLDER_HEIGHT,
       {
-        onReady: (_frame, version) => onShown(run, version),
-        onResize: (height, _apply, parts) => {
+        onReady: (version) => onShown(run, version),
+        onResize: (height, parts) => {
           // Until the rows it measured are folded away, the frame keeps the first row's size.
+          // (A lent frame may still report its last run's size: the frame reports again once
+          // it shows this run's list.)
           if (!run.ready || run.lists.size > 0) run.pendingHeight = { height, parts };
           else keepInView(root, () => applyHeight(run, height, parts));
         },
       },
-      // The frame takes the first row's placeholder's place at the size it had before.
-      heights.get(anchor.cacheKey) ?? PLACEHOLDER_HEIGHT,
+      run.controller.signal,
     );
-    run.frame = mounted;
-    run.controller.signal.addEventListener('abort', () => mounted.remove());
-    anchor.placeholder.style.minHeight = '0';
-    anchor.placeholder.before(mounted);
+    if (!lease) return;
+    run.lease = lease;
+    run.version = lease.version;
+    run.lists.set(lease.version, [...run.slots]);
   };
 
   /**
@@ -433,7 +432,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       ) {
         // A loaded frame hears of the row once the vault has stored its message, so that it
         // finds it at the first ask (`onAnswer` brings the row back here).
-        if (run.frame && !answered.has(slot.cacheKey)) {
+        if (run.lease && !answered.has(slot.cacheKey)) {
           held.add(slot);
           continue;
         }
@@ -441,7 +440,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
         slot.run = run;
         listChanged(run);
         // A run still waiting to come near waits on this row too.
-        const mount = run.frame ? undefined : nearViewport.get(run.slots[0]!.element);
+        const mount = run.lease ? undefined : nearViewport.get(run.slots[0]!.element);
         if (mount) {
           nearViewport.set(slot.element, mount);
           visibility.observe(slot.element);
@@ -451,7 +450,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       }
       const fresh: Run = {
         slots: [slot],
-        frame: null,
+        lease: null,
         controller: new AbortController(),
         lists: new Map(),
         version: 0,

@@ -3,7 +3,7 @@ import type { Fixture } from '../fixtures/server';
 import { selectedBrowsers } from './harness/browsers';
 import { startE2EFixture } from './harness/host';
 import { Pair } from './harness/pair';
-import { readerState } from './harness/sotto';
+import { messageIdOf, readerState } from './harness/sotto';
 
 let fixture: Fixture;
 
@@ -121,6 +121,122 @@ describe.each(selectedBrowsers())('hostile plaintexts in %s', (browserName) => {
     const bob = pair.page('bob');
     expect(bob.url()).toBe(`https://x.com/i/chat/${pair.conversation}`);
     expect((await readerState(bob)).visibleCiphertext).toBe(0);
+  });
+
+  test('scrolled to the oldest message and back, each reader frame shows the rows it sits over', {
+    timeout: 120_000,
+  }, async () => {
+    const bob = pair.page('bob');
+    // The page keeps its reader frames and lends them to other rows: mark the ones there now.
+    const marked = await bob.evaluate(() => {
+      const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+      const frames = [
+        ...(root?.querySelectorAll<HTMLElement>('iframe[data-sotto="reader"]') ?? []),
+      ];
+      for (const frame of frames) frame.dataset.testKept = '';
+      return frames.length;
+    }, null);
+    expect(marked).toBeGreaterThan(0);
+
+    for (const end of ['top', 'bottom'] as const) {
+      // X mounts ten more rows each time the list nears an edge; keep going until it ends.
+      for (let step = 0; step < 20; step++) {
+        const atEnd = await bob.evaluate((to: 'top' | 'bottom') => {
+          const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+          const scroller = root?.querySelector('[data-testid="dm-message-scroller"]');
+          if (!scroller) return false;
+          scroller.scrollTop = to === 'top' ? 0 : scroller.scrollHeight;
+          return to === 'top'
+            ? root?.querySelector('.list-start') !== null
+            : scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2;
+        }, end);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        if (atEnd && step > 0) break;
+      }
+      // Every row in view shows its message, through a visible frame over it or over its run.
+      await bob.waitFor(() => {
+        const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+        const box = root
+          ?.querySelector('[data-testid="dm-message-scroller"]')
+          ?.getBoundingClientRect();
+        if (!root || !box) return false;
+        return [...root.querySelectorAll('[data-dm-message-row]')].every((row) => {
+          const r = row.getBoundingClientRect();
+          const inView = r.height > 0 && r.bottom > box.top && r.top < box.bottom;
+          return !inView || row.hasAttribute('data-sotto-shown');
+        });
+      }, null);
+      expect((await readerState(bob)).visibleCiphertext, end).toBe(0);
+
+      const layout = await bob.evaluate(() => {
+        const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
+        const rows = [...(root?.querySelectorAll<HTMLElement>('[data-dm-message-row]') ?? [])];
+        for (const frame of root?.querySelectorAll<HTMLElement>('[data-test-index]') ?? [])
+          delete frame.dataset.testIndex;
+        const frames = [
+          ...(root?.querySelectorAll<HTMLElement>('iframe[data-sotto="reader"]') ?? []),
+        ].filter((frame) => {
+          // Not idle in the page's pool (not displayed), nor lent and still loading (hidden).
+          const style = getComputedStyle(frame);
+          return style.display !== 'none' && style.visibility === 'visible';
+        });
+        const tops = frames.map((frame) => frame.getBoundingClientRect().top);
+        return {
+          kept: root?.querySelectorAll('iframe[data-test-kept]').length ?? 0,
+          // Tab goes through the frames in the DOM's order: the rows' order, top to bottom.
+          inRowOrder: tops.every((top, i) => i === 0 || top > tops[i - 1]!),
+          frames: frames.map((frame, n) => {
+            frame.dataset.testIndex = String(n);
+            const f = frame.getBoundingClientRect();
+            // The row it sits over, and the rows after it folded into its run.
+            const at = rows.findIndex((row) => {
+              const r = row.getBoundingClientRect();
+              return r.height > 0 && f.top >= r.top && f.bottom <= r.bottom && f.left >= r.left;
+            });
+            const covered: string[] = [];
+            for (let i = at; at >= 0 && i < rows.length; i++) {
+              const row = rows[i]!;
+              if (i > at && row.getBoundingClientRect().height > 0) break;
+              const text = row.querySelector('[data-testid^="message-text-"]')?.textContent ?? '';
+              covered.push(text.trim());
+            }
+            // Screen readers find the frame in that row (its placeholder owns it).
+            const owned = rows[at]?.querySelector(`[aria-owns="${frame.id}"]`) !== null;
+            return { index: n, ready: frame.dataset.sottoFrame === 'ready', owned, covered };
+          }),
+        };
+      }, null);
+      // No frame was removed and re-created on the way: the page re-used them.
+      expect(layout.kept, end).toBe(marked);
+      expect(layout.inRowOrder, end).toBe(true);
+      expect(layout.frames.length, end).toBeGreaterThan(0);
+      for (const frame of layout.frames) {
+        expect(frame, end).toMatchObject({ ready: true, owned: true });
+        expect(frame.covered.length, `${end}: a visible frame over no row`).toBeGreaterThan(0);
+      }
+
+      if (browserName !== 'chromium') continue;
+      // What each frame shows is what the vault holds for the envelopes of the rows under it.
+      const context = (
+        pair.browser('bob') as unknown as { context: import('playwright-core').BrowserContext }
+      ).context;
+      const chat = context.pages().find((page) => page.url().includes('/i/chat/'))!;
+      let compared = 0;
+      for (const frame of layout.frames) {
+        const ids = frame.covered.map(messageIdOf);
+        const expected = (await pair.vault('bob').messages(ids)).map((m) => m?.text ?? null);
+        // A message split over two rows has no id of its own per row: leave that run out.
+        if (expected.includes(null)) continue;
+        const shown = await chat
+          .locator(`iframe[data-test-index="${frame.index}"]`)
+          .contentFrame()
+          .locator('[data-sotto="message"] .text')
+          .allTextContents();
+        expect(shown, end).toEqual(expected);
+        compared++;
+      }
+      expect(compared, end).toBeGreaterThan(1);
+    }
   });
 
   if (browserName === 'chromium') {

@@ -34,9 +34,21 @@ async function frameRects(page: TestPage) {
         const r = element.getBoundingClientRect();
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       };
-      const frames = [...(root?.querySelectorAll(reader) ?? [])];
-      const own = (frame: Element) =>
-        frame.closest('[data-dm-message-row]')?.classList.contains('justify-end');
+      // Frames the page shows messages in (idle ones wait in its pool, not displayed).
+      const frames = [...(root?.querySelectorAll(reader) ?? [])].filter(
+        (frame) => getComputedStyle(frame).display !== 'none',
+      );
+      const rows = [...(root?.querySelectorAll('[data-dm-message-row]') ?? [])];
+      // A frame sits over the row whose messages it shows.
+      const own = (frame: Element) => {
+        const f = frame.getBoundingClientRect();
+        const y = f.top + f.height / 2;
+        const row = rows.find((r) => {
+          const box = r.getBoundingClientRect();
+          return box.height > 0 && box.top <= y && y <= box.bottom;
+        });
+        return row?.classList.contains('justify-end');
+      };
       return {
         compose: rect(root?.querySelector(compose)),
         theirs: rect(frames.filter((frame) => !own(frame)).at(-1)),
@@ -110,7 +122,9 @@ describe.each(selectedBrowsers())("frames follow X's theme in %s", (browserName)
     // Invite, acceptance and Bob's message all shown (a frame may show consecutive rows).
     await page.waitFor((selector: string) => {
       const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
-      const frames = [...(root?.querySelectorAll<HTMLIFrameElement>(selector) ?? [])];
+      const frames = [...(root?.querySelectorAll<HTMLIFrameElement>(selector) ?? [])].filter(
+        (frame) => getComputedStyle(frame).display !== 'none',
+      );
       const shown = root?.querySelectorAll('[data-dm-message-row][data-sotto-shown]').length ?? 0;
       return (
         shown >= 3 && frames.length >= 2 && frames.every((f) => f.dataset.sottoFrame === 'ready')

@@ -141,15 +141,23 @@ export async function vaultClient(browser: BrowserSession) {
   };
 }
 
-/** Clicks into a reader frame (at its top-left corner, on text) and presses Tab then Enter: keyboard access to its button. */
+/**
+ * Clicks into a reader frame (at its top-left corner, on text) and presses Tab then Enter:
+ * keyboard access to its button. Frames count from the newest message up: the page re-uses
+ * reader frames, so their order in the DOM is not the messages' order; where they sit is.
+ */
 export async function activateReaderButton(page: TestPage, frameIndexFromEnd = 0): Promise<void> {
   await page.bringToFront();
   const rect = await page.evaluate(
     ([selector, fromEnd]: [string, number]) => {
-      const frames = document
-        .querySelector('[data-testid="xchatEmbedRoute"]')
-        ?.shadowRoot?.querySelectorAll<HTMLIFrameElement>(selector);
-      const frame = frames?.[frames.length - 1 - fromEnd];
+      const frames = [
+        ...(document
+          .querySelector('[data-testid="xchatEmbedRoute"]')
+          ?.shadowRoot?.querySelectorAll<HTMLIFrameElement>(selector) ?? []),
+      ]
+        .filter((frame) => getComputedStyle(frame).display !== 'none')
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+      const frame = frames[frames.length - 1 - fromEnd];
       if (!frame) return null;
       frame.scrollIntoView({ block: 'center' });
       const r = frame.getBoundingClientRect();
@@ -165,13 +173,18 @@ export async function activateReaderButton(page: TestPage, frameIndexFromEnd = 0
   await page.press('Enter');
 }
 
-/** Reader frames in the page that reported ready, and envelope rows whose ciphertext is still visible. */
+/**
+ * Reader frames in the page showing rows (not idle in the page's pool) that reported ready,
+ * and envelope rows whose ciphertext is still visible.
+ */
 export async function readerState(
   page: TestPage,
 ): Promise<{ ready: number; frames: number; visibleCiphertext: number; visibleSamples: string[] }> {
   return page.evaluate((selector: string) => {
     const root = document.querySelector('[data-testid="xchatEmbedRoute"]')?.shadowRoot;
-    const frames = [...(root?.querySelectorAll<HTMLIFrameElement>(selector) ?? [])];
+    const frames = [...(root?.querySelectorAll<HTMLIFrameElement>(selector) ?? [])].filter(
+      (frame) => getComputedStyle(frame).display !== 'none',
+    );
     let visibleCiphertext = 0;
     const visibleSamples: string[] = [];
     for (const row of root?.querySelectorAll('[data-dm-message-row]') ?? []) {

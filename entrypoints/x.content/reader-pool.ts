@@ -1,0 +1,226 @@
+import { postToFrame } from '@/lib/rpc/frame';
+import { X_SELECTORS } from '@/lib/sites/x/selectors';
+import { createExtensionFrame, extensionOrigin } from './frames';
+
+/** Where a lent frame goes while its anchor is not laid out: out of sight, and out of the scroll range. */
+const FAR_ABOVE = ['-100000px', '-100001px'] as const;
+const FAR_ABOVE_VAR = '--sotto-far-above';
+
+/** A reader frame lent to one run of rows, until the run ends. */
+export interface ReaderLease {
+  readonly frame: HTMLIFrameElement;
+  /** The version of the list the frame was lent with, which it reports once it shows it. */
+  readonly version: number;
+  /** Sends the frame a new list; returns the version it will report once it shows it. */
+  show(ids: string[]): number;
+  /** The frame shows this run's messages: make it visible. */
+  reveal(): void;
+  /** The height the frame and its placeholder have now (px). */
+  readonly height: number;
+  /** Frame and placeholder take this height (the placeholder holds the frame's room in X's list). */
+  setHeight(height: number): void;
+}
+
+/** What a lent frame's messages go to: the run that holds it now. */
+export interface ReaderHandlers {
+  onReady(version: number): void;
+  onResize(height: number, parts: number[] | undefined): void;
+}
+
+/**
+ * Reader frames that stay on the page while a conversation is open, lent to runs of rows in
+ * turn. Inserting an extension frame costs the page ~10 ms, and X removing a row that holds
+ * one costs more inside its commit (README, Performance): with frames inside rows, those two
+ * were most of the page work Sotto added while scrolling. So frames live in a layer at the end
+ * of X's message scroller and are never removed; a lent frame is placed over its run's first
+ * row by CSS anchor positioning (the row's placeholder is the anchor), so it follows the row
+ * wherever X lays it out, with no script running while the user scrolls.
+ */
+export function createReaderPool(root: ParentNode, signal: AbortSignal) {
+  let layer: HTMLElement | null = null;
+  const free: HTMLIFrameElement[] = [];
+  const owners = new Map<HTMLIFrameElement, ReaderHandlers>();
+  /** Each lent frame's anchor: the placeholder in its run's first row. */
+  const anchors = new Map<HTMLIFrameElement, HTMLElement>();
+  const versions = new Map<HTMLIFrameElement, number>();
+  // A frame still loading cannot hear a post (the browser drops it): its newest list waits
+  // until the frame first speaks. A frame lent again before it loaded needs this.
+  const listening = new WeakSet<HTMLIFrameElement>();
+  const waitingList = new Map<HTMLIFrameElement, { ids: string[]; version: number }>();
+  const heard = (frame: HTMLIFrameElement): void => {
+    if (listening.has(frame)) return;
+    listening.add(frame);
+    const list = waitingList.get(frame);
+    waitingList.delete(frame);
+    if (list) postToFrame(frame, { type: 'messages', ...list }, extensionOrigin());
+  };
+  /** Sends a frame a new list; returns the version it will report once it shows it. */
+  const sendList = (frame: HTMLIFrameElement, ids: string[]): number => {
+    const version = versions.get(frame)! + 1;
+    versions.set(frame, version);
+    if (listening.has(frame))
+      postToFrame(frame, { type: 'messages', ids, version }, extensionOrigin());
+    else waitingList.set(frame, { ids, version });
+    return version;
+  };
+  let names = 0;
+  const anchorNames = new Map<HTMLIFrameElement, string>();
+  // Firefox (153) places an anchored frame once and does not move it when rows above its
+  // anchor change size or are hidden (measured: 40–100 px off); any change to the frame's own
+  // style makes it look again. So whenever X's list changes size, a variable every lent frame
+  // uses (the fallback of its `top`) flips between two equal-in-effect values. Chromium needs
+  // none of this; it costs one style change per resize.
+  let flipped = false;
+  const relocate = new ResizeObserver(() => {
+    flipped = !flipped;
+    layer?.style.setProperty(FAR_ABOVE_VAR, flipped ? FAR_ABOVE[1] : FAR_ABOVE[0]);
+  });
+  const watched = new WeakSet<Element>();
+  signal.addEventListener('abort', () => {
+    relocate.disconnect();
+    layer?.remove();
+  });
+
+  /** The layer in X's current scroller; X may replace the scroller (another conversation). */
+  const currentLayer = (): HTMLElement | null => {
+    const scroller = root.querySelector<HTMLElement>(X_SELECTORS.messageScroller);
+    if (!scroller) return null;
+    for (const child of scroller.children) {
+      if (child === layer || watched.has(child)) continue;
+      watched.add(child);
+      relocate.observe(child);
+    }
+    if (layer?.parentElement === scroller) return layer;
+    layer?.remove();
+    free.length = 0;
+    // Lent frames are positioned against the scroller, so they scroll with its rows.
+    if (getComputedStyle(scroller).position === 'static') scroller.style.position = 'relative';
+    layer = document.createElement('div');
+    layer.dataset.sotto = 'reader-layer';
+    // No box of its own: its frames' containing block is the scroller, which holds the anchors.
+    layer.style.display = 'contents';
+    layer.style.setProperty(FAR_ABOVE_VAR, FAR_ABOVE[0]);
+    scroller.append(layer);
+    return layer;
+  };
+
+  const newFrame = (into: HTMLElement, ids: string[], height: number): HTMLIFrameElement => {
+    const frame = createExtensionFrame(
+      'reader.html',
+      'reader',
+      { ids: ids.join(',') },
+      signal,
+      {
+        onReady: (_frame, version) => {
+          heard(frame);
+          owners.get(frame)?.onReady(version);
+        },
+        onResize: (height, _apply, parts) => {
+          heard(frame);
+          owners.get(frame)?.onResize(height, parts);
+        },
+      },
+      height,
+    );
+    frame.id = `sotto-reader-${++names}`;
+    anchorNames.set(frame, `--${frame.id}`);
+    versions.set(frame, 0);
+    into.append(frame);
+    return frame;
+  };
+
+  /**
+   * Keeps lent frames in their rows' order in the layer: the order Tab takes through them.
+   * Only `moveBefore` keeps a frame loaded while it moves; without it they stay where they are.
+   */
+  const putInRowOrder = (into: HTMLElement, frame: HTMLIFrameElement, anchor: Element): void => {
+    const layerNode = into as HTMLElement & {
+      moveBefore?: (node: Node, child: Node | null) => void;
+    };
+    if (!layerNode.moveBefore) return;
+    let next: Element | null = null;
+    for (const other of into.children) {
+      const otherAnchor = anchors.get(other as HTMLIFrameElement);
+      if (other === frame || !otherAnchor) continue;
+      if (anchor.compareDocumentPosition(otherAnchor) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        next = other;
+        break;
+      }
+    }
+    if (frame.nextElementSibling !== next) layerNode.moveBefore(frame, next);
+  };
+
+  /**
+   * Lends a frame showing `ids` over `placeholder` (in its run's first row), hidden until
+   * `reveal`; null when X's scroller is not on the page.
+   */
+  const lend = (
+    placeholder: HTMLElement,
+    ids: string[],
+    height: number,
+    handlers: ReaderHandlers,
+    leaseSignal: AbortSignal,
+  ): ReaderLease | null => {
+    const into = currentLayer();
+    if (!into) return null;
+    let frame = free.pop();
+    let version = 0;
+    if (frame) version = sendList(frame, ids);
+    else frame = newFrame(into, ids, height);
+    const lent = frame;
+    let current = height;
+    const name = anchorNames.get(lent)!;
+    owners.set(lent, handlers);
+    anchors.set(lent, placeholder);
+    putInRowOrder(into, lent, placeholder);
+    // Screen readers read the frame where its row is, not at the end of the list.
+    placeholder.setAttribute('aria-owns', lent.id);
+    // The placeholder takes the width a frame inside the bubble would have had.
+    Object.assign(placeholder.style, { width: '300px', maxWidth: '100%' });
+    placeholder.style.setProperty('anchor-name', name);
+    Object.assign(lent.style, {
+      position: 'absolute',
+      visibility: 'hidden',
+      height: `${height}px`,
+    });
+    // Far above the list if the anchor is gone (until the run ends, in the same task).
+    lent.style.setProperty('top', `anchor(${name} top, var(${FAR_ABOVE_VAR}))`);
+    lent.style.setProperty('left', `anchor(${name} left, 0px)`);
+    lent.style.setProperty('width', `anchor-size(${name} width, 300px)`);
+    lent.style.display = 'block';
+
+    leaseSignal.addEventListener('abort', () => {
+      owners.delete(lent);
+      anchors.delete(lent);
+      delete lent.dataset.sottoFrame;
+      lent.style.display = 'none';
+      if (placeholder.style.getPropertyValue('anchor-name') === name) {
+        placeholder.style.removeProperty('anchor-name');
+        placeholder.removeAttribute('aria-owns');
+        placeholder.style.width = '';
+        placeholder.style.maxWidth = '';
+      }
+      if (lent.isConnected && lent.parentElement === layer) free.push(lent);
+    });
+    return {
+      frame: lent,
+      version,
+      show: (next) => sendList(lent, next),
+      get height() {
+        return current;
+      },
+      reveal() {
+        lent.style.visibility = '';
+      },
+      setHeight(px) {
+        current = px;
+        lent.style.height = `${px}px`;
+        placeholder.style.minHeight = `${px}px`;
+      },
+    };
+  };
+
+  return { lend };
+}
+
+export type ReaderPool = ReturnType<typeof createReaderPool>;
