@@ -281,7 +281,8 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       settling = false;
       const slots = [...regroup];
       regroup.clear();
-      if (slots.length > 0) keepInView(root, () => group(slots));
+      // Grouping reads the rows' places but changes nothing on the page (frames mount later).
+      if (slots.length > 0) group(slots);
       const runs = [...dirty];
       dirty.clear();
       for (const run of runs) sendList(run);
@@ -302,15 +303,21 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     if (run.dead) return;
     run.dead = true;
     run.controller.abort();
-    for (const slot of run.slots) forgetNear(slot.element);
-    keepInView(root, () => {
-      for (const slot of run.slots) {
-        slot.run = null;
-        if (slot.signal.aborted) continue;
-        unfold(slot);
-        if (slot !== except) regroup.add(slot);
-      }
-    });
+    for (const slot of run.slots) {
+      forgetNear(slot.element);
+      slot.run = null;
+    }
+    // Rows X removed need nothing; when X removed them all (most runs it scrolls away), the
+    // view needs no keeping either, and is not measured.
+    const left = run.slots.filter((slot) => !slot.signal.aborted);
+    if (left.length > 0) {
+      keepInView(root, () => {
+        for (const slot of left) {
+          unfold(slot);
+          if (slot !== except) regroup.add(slot);
+        }
+      });
+    }
     dirty.delete(run);
     settleSoon();
   };
@@ -382,6 +389,8 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
           // (A lent frame may still report its last run's size: the frame reports again once
           // it shows this run's list.)
           if (!run.ready || run.lists.size > 0) run.pendingHeight = { height, parts };
+          // The same height again (a message's badge changed, a list re-sent): nothing moves.
+          else if (height === run.lease?.height) applyHeight(run, height, parts);
           else keepInView(root, () => applyHeight(run, height, parts));
         },
       },
