@@ -95,6 +95,9 @@ function byDistanceFromView(rows: Element[]): { row: Element; distance: number }
  */
 const ROWS_PER_FRAME = 10;
 
+/** A hidden tab runs no animation frames: changes a frame asked for wait at most this long. */
+const VIEW_CHANGE_FALLBACK_MS = 100;
+
 /** Within this distance of the end, a list counts as "at the newest message" and stays there. */
 const AT_END_PX = 24;
 
@@ -340,12 +343,39 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
   };
 
   const applyHeight = (run: Run, height: number, parts: number[] | undefined): void => {
-    if (!run.lease) return;
+    if (!run.lease || run.dead) return;
     run.lease.setHeight(height);
     const shown = run.slots.filter((slot) => slot.shown);
     if (parts && parts.length === shown.length) {
       for (const [i, slot] of shown.entries()) heights.set(slot.cacheKey, parts[i]!);
     }
+  };
+
+  /**
+   * What frames ask of the page (fold rows they now show, take a new height) waits for the
+   * next frame and goes in together: keeping the view in place makes the browser lay the page
+   * out, and frames answer one task at a time (the trace put ~2.7 ms on each). Nothing shows
+   * before that frame anyway. A hidden tab has no frames: a timer stands in.
+   */
+  const viewChanges: (() => void)[] = [];
+  const applyViewChanges = (): void => {
+    const changes = viewChanges.splice(0);
+    if (changes.length > 0 && !signal.aborted)
+      keepInView(root, () => {
+        for (const change of changes) change();
+      });
+  };
+  const changeView = (change: () => void): void => {
+    viewChanges.push(change);
+    if (viewChanges.length > 1) return;
+    const timer = setTimeout(() => {
+      cancelAnimationFrame(frame);
+      applyViewChanges();
+    }, VIEW_CHANGE_FALLBACK_MS);
+    const frame = requestAnimationFrame(() => {
+      clearTimeout(timer);
+      applyViewChanges();
+    });
   };
 
   /** The frame shows every message of list `version`: fold those rows into it. */
@@ -355,7 +385,9 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     for (const key of run.lists.keys()) if (key <= version) run.lists.delete(key);
     const first = !run.ready;
     run.ready = true;
-    keepInView(root, () => {
+    changeView(() => {
+      // The frame may have gone to other rows meanwhile.
+      if (run.dead) return;
       for (const slot of list) {
         if (slot.run !== run || slot.signal.aborted || slot.shown) continue;
         slot.shown = true;
@@ -391,7 +423,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
           if (!run.ready || run.lists.size > 0) run.pendingHeight = { height, parts };
           // The same height again (a message's badge changed, a list re-sent): nothing moves.
           else if (height === run.lease?.height) applyHeight(run, height, parts);
-          else keepInView(root, () => applyHeight(run, height, parts));
+          else changeView(() => applyHeight(run, height, parts));
         },
       },
       run.controller.signal,
