@@ -706,5 +706,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       batch.push([rowElement, rowSignal]);
     },
     signal,
+    // Sotto's own placeholders and frames coming and going are no new rows.
+    (node) => node instanceof HTMLElement && node.dataset.sotto !== undefined,
   );
 }

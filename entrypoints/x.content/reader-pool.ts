@@ -147,7 +147,10 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
         break;
       }
     }
-    if (frame.nextElementSibling !== next) layerNode.moveBefore(frame, next);
+    // Already there if the next lent frame after it is that one (idle frames do not count).
+    let after = frame.nextElementSibling;
+    while (after && !anchors.has(after as HTMLIFrameElement)) after = after.nextElementSibling;
+    if (after !== next) layerNode.moveBefore(frame, next);
   };
 
   /**

@@ -2,12 +2,15 @@
  * Calls `onElement` once for every element matching `selector` under `root`, now and as the
  * page adds them, without polling. Each call gets a signal that aborts when the element
  * leaves the document or the whole observation is aborted, so per-element UI cleans up.
+ * Changes that only add or remove nodes `ignore` accepts (the caller's own, which hold no
+ * match) do not start a look through `root`.
  */
 export function observeElements<E extends Element>(
   root: ParentNode & Node,
   selector: string,
   onElement: (element: E, signal: AbortSignal) => void,
   signal: AbortSignal,
+  ignore?: (node: Node) => boolean,
 ): void {
   const live = new Map<E, AbortController>();
 
@@ -26,7 +29,14 @@ export function observeElements<E extends Element>(
     }
   }
 
-  const observer = new MutationObserver(scan);
+  const onlyIgnored = (records: MutationRecord[]): boolean =>
+    ignore !== undefined &&
+    records.every(
+      (record) => [...record.addedNodes].every(ignore) && [...record.removedNodes].every(ignore),
+    );
+  const observer = new MutationObserver((records) => {
+    if (!onlyIgnored(records)) scan();
+  });
   observer.observe(root, { childList: true, subtree: true });
   signal.addEventListener('abort', () => {
     observer.disconnect();
