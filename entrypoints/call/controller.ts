@@ -101,6 +101,8 @@ export class CallController {
   #theirBinding: string | null = null;
   #ourView: { own: DtlsFingerprint; peer: DtlsFingerprint } | null = null;
   #bindingStarted = false;
+  /** The media connection went `disconnected` (packets stopped) at some point in this call. */
+  #packetsStopped = false;
   #finished = false;
   #startedAt = Date.now();
   #lastBytes = 0;
@@ -419,8 +421,19 @@ export class CallController {
         this.#later(() => {
           if (this.#view.state === 'calling') void this.#finish('ended', 'no-answer');
         }, ABANDONED_RING_GRACE_MS);
-      } else void this.#finish('ended', 'connection-lost');
+      } else void this.#finish('ended', this.#endedByThem());
     });
+  }
+
+  /**
+   * Why a call that was under way ended when its connection closed. The window that closes
+   * says `hangup` as it goes, but that message can lose the race with its own teardown. A
+   * window that closes (or a browser that quits) also closes its connections, so ours close
+   * at once while packets still flowed; a network that goes away or a process that dies
+   * first stops the packets, and the connection is `disconnected` seconds before it closes.
+   */
+  #endedByThem(): 'remote-hangup' | 'connection-lost' {
+    return this.#packetsStopped ? 'connection-lost' : 'remote-hangup';
   }
 
   /** Sends now, or as soon as the channel opens (a quick "Decline" can beat its opening). */
@@ -531,16 +544,17 @@ export class CallController {
       void this.#startBinding();
     });
     call.on('close', () => {
-      if (!this.#finished) void this.#finish('ended', 'connection-lost');
+      if (!this.#finished) void this.#finish('ended', this.#endedByThem());
     });
     const pc = call.peerConnection;
     const watch = () => {
       const s = pc.connectionState;
       if (s === 'connected') void this.#startBinding();
       if (s === 'failed' || s === 'closed') {
-        if (!this.#finished) void this.#finish('ended', 'connection-lost');
+        if (!this.#finished) void this.#finish('ended', this.#endedByThem());
       }
       if (s === 'disconnected') {
+        this.#packetsStopped = true;
         // A blip recovers within seconds; a pulled cable does not.
         this.#later(() => {
           if (pc.connectionState === 'disconnected' && !this.#finished) {
