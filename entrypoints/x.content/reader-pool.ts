@@ -42,11 +42,11 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
   const owners = new Map<HTMLIFrameElement, ReaderHandlers>();
   /** Each lent frame's anchor: the placeholder in its run's first row. */
   const anchors = new Map<HTMLIFrameElement, HTMLElement>();
-  const versions = new Map<HTMLIFrameElement, number>();
+  const versions = new WeakMap<HTMLIFrameElement, number>();
   // A frame still loading cannot hear a post (the browser drops it): its newest list waits
   // until the frame first speaks. A frame lent again before it loaded needs this.
   const listening = new WeakSet<HTMLIFrameElement>();
-  const waitingList = new Map<HTMLIFrameElement, { ids: string[]; version: number }>();
+  const waitingList = new WeakMap<HTMLIFrameElement, { ids: string[]; version: number }>();
   const heard = (frame: HTMLIFrameElement): void => {
     if (listening.has(frame)) return;
     listening.add(frame);
@@ -64,7 +64,7 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
     return version;
   };
   let names = 0;
-  const anchorNames = new Map<HTMLIFrameElement, string>();
+  const anchorNames = new WeakMap<HTMLIFrameElement, string>();
   // Firefox (153) places an anchored frame once and does not move it when rows above its
   // anchor change size or are hidden (measured: 40–100 px off); any change to the frame's own
   // style makes it look again. So whenever X's list changes size, a variable every lent frame
@@ -178,7 +178,8 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
     putInRowOrder(into, lent, placeholder);
     // Screen readers read the frame where its row is, not at the end of the list.
     placeholder.setAttribute('aria-owns', lent.id);
-    // The placeholder takes the width a frame inside the bubble would have had.
+    // The placeholder is as wide as a frame inside the bubble was (an iframe's default 300 px,
+    // which the bubble grew to, up to X's bubble width).
     Object.assign(placeholder.style, { width: '300px', maxWidth: '100%' });
     placeholder.style.setProperty('anchor-name', name);
     Object.assign(lent.style, {
@@ -225,5 +226,3 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
 
   return { lend };
 }
-
-export type ReaderPool = ReturnType<typeof createReaderPool>;
