@@ -730,25 +730,19 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
                 seen.add(row);
                 w.__rowAt.set(row, now);
               }
-              const frames = node.matches('iframe[data-sotto="reader"]')
-                ? [node]
-                : [...node.querySelectorAll('iframe[data-sotto="reader"]')];
-              for (const frame of frames) {
-                const row = frame.closest('[data-dm-message-row]');
-                if (row && w.__rowAt.has(row) && !w.__frameAt.has(row)) w.__frameAt.set(row, now);
-              }
             }
             const target = record.target as Element;
-            // Shown: its own reader frame turned ready, or its run's frame showed it.
+            // A reader frame lent to the run this row starts: its placeholder owns the frame.
+            if (record.type === 'attributes' && record.attributeName === 'aria-owns') {
+              const row = target.closest('[data-dm-message-row]');
+              if (row && w.__rowAt.has(row) && !w.__frameAt.has(row)) w.__frameAt.set(row, now);
+            }
+            // Shown: the frame of its run shows its message.
             const shownRow =
-              record.type !== 'attributes'
-                ? null
-                : target.matches('iframe[data-sotto="reader"]') &&
-                    target.getAttribute('data-sotto-frame') === 'ready'
-                  ? target.closest('[data-dm-message-row]')
-                  : target.matches('[data-dm-message-row][data-sotto-shown]')
-                    ? target
-                    : null;
+              record.type === 'attributes' &&
+              target.matches('[data-dm-message-row][data-sotto-shown]')
+                ? target
+                : null;
             const at = shownRow ? w.__rowAt.get(shownRow) : undefined;
             if (shownRow && at !== undefined) {
               w.__delays.push(now - at);
@@ -761,7 +755,7 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
           subtree: true,
           childList: true,
           attributes: true,
-          attributeFilter: ['data-sotto-frame', 'data-sotto-shown'],
+          attributeFilter: ['data-sotto-shown', 'aria-owns'],
         });
       });
       for (let i = 0; i < LIVE && !overTime(); i++) {
@@ -787,13 +781,13 @@ export async function runDmBench(): Promise<DmBenchRow[]> {
       );
       log(`live delays (ms): ${delays.map((d) => d.toFixed(0)).join(', ')}`);
       log(
-        `  of which row → reader iframe inserted (ingest): ${toFrame.map((d) => d.toFixed(0)).join(', ')}`,
+        `  of which row → reader frame lent (ingest): ${toFrame.map((d) => d.toFixed(0)).join(', ')}`,
       );
       // A row that joined its run's loaded frame had no frame of its own inserted.
       const inserted = toFrame.filter((ms) => Number.isFinite(ms));
       const joined = toFrame.length - inserted.length;
       rows.push({
-        name: `new encrypted row → shown by a ready reader, p95 over ${delays.length} msgs, ms (median ${median(delays).toFixed(0)}, max ${Math.max(...delays).toFixed(0)}; ${joined} joined a loaded frame, else row → iframe inserted median ${median(inserted).toFixed(0)}; budget is ms)`,
+        name: `new encrypted row → shown by a ready reader, p95 over ${delays.length} msgs, ms (median ${median(delays).toFixed(0)}, max ${Math.max(...delays).toFixed(0)}; ${joined} joined a loaded frame, else row → frame lent median ${median(inserted).toFixed(0)}; budget is ms)`,
         medianMs: median(delays),
         ratio: percentile(delays, 95),
         budget: BUDGET.liveP95,
