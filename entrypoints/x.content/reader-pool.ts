@@ -67,13 +67,19 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
   const anchorNames = new WeakMap<HTMLIFrameElement, string>();
   // Firefox (153) places an anchored frame once and does not move it when rows above its
   // anchor change size or are hidden (measured: 40–100 px off); any change to the frame's own
-  // style makes it look again. So whenever X's list changes size, a variable every lent frame
-  // uses (the fallback of its `top`) flips between two equal-in-effect values. Chromium needs
-  // none of this; it costs one style change per resize.
+  // style makes it look again. So whenever X's list changes size, the frames are checked
+  // against their anchors (the page is laid out by then: reading is cheap), and if one is off,
+  // a variable every lent frame uses (the fallback of its `top`) flips between two
+  // equal-in-effect values. Chromium keeps them in place itself and pays for no restyle.
   let flipped = false;
   const relocate = new ResizeObserver(() => {
-    flipped = !flipped;
-    layer?.style.setProperty(FAR_ABOVE_VAR, flipped ? FAR_ABOVE[1] : FAR_ABOVE[0]);
+    for (const [frame, anchor] of anchors) {
+      if (Math.abs(frame.getBoundingClientRect().top - anchor.getBoundingClientRect().top) < 1)
+        continue;
+      flipped = !flipped;
+      layer?.style.setProperty(FAR_ABOVE_VAR, flipped ? FAR_ABOVE[1] : FAR_ABOVE[0]);
+      return;
+    }
   });
   const watched = new WeakSet<Element>();
   signal.addEventListener('abort', () => {
