@@ -48,6 +48,9 @@ async function currentConversation(): Promise<CurrentConversation | null> {
   }
 }
 
+/** Pauses between asking the X tab to open its compose frame (null: the last try). */
+const COMPOSE_RETRY_MS = [250, 500, null] as const;
+
 /** Opens the compose frame in that tab and shows the tab; false if the tab could not. */
 async function openCompose(conversation: CurrentConversation): Promise<boolean> {
   const request: TabRequest<'compose.open'> = {
@@ -56,9 +59,16 @@ async function openCompose(conversation: CurrentConversation): Promise<boolean> 
     input: { partner: conversation.partner },
   };
   try {
-    const reply = (await browser.tabs.sendMessage(conversation.tabId, request, {
-      frameId: 0,
-    })) as TabRequests['compose.open']['output'] | undefined;
+    let reply: TabRequests['compose.open']['output'] | undefined;
+    // X re-renders its composer at will, and Sotto's listener for it goes and comes with it:
+    // a tab that did not answer is asked again a moment later before this counts as failed.
+    for (const wait of COMPOSE_RETRY_MS) {
+      reply = (await browser.tabs
+        .sendMessage(conversation.tabId, request, { frameId: 0 })
+        .catch(() => undefined)) as TabRequests['compose.open']['output'] | undefined;
+      if (reply?.opened || wait === null) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     if (!reply?.opened) return false;
     await browser.tabs.update(conversation.tabId, { active: true });
     if (conversation.windowId !== undefined) {
