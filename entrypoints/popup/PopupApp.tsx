@@ -48,8 +48,8 @@ async function currentConversation(): Promise<CurrentConversation | null> {
   }
 }
 
-/** Pauses between asking the X tab to open its compose frame (null: the last try). */
-const COMPOSE_RETRY_MS = [250, 500, null] as const;
+/** Pauses before asking the X tab again to open its compose frame. */
+const COMPOSE_RETRY_MS = [250, 500];
 
 /** Opens the compose frame in that tab and shows the tab; false if the tab could not. */
 async function openCompose(conversation: CurrentConversation): Promise<boolean> {
@@ -62,11 +62,12 @@ async function openCompose(conversation: CurrentConversation): Promise<boolean> 
     let reply: TabRequests['compose.open']['output'] | undefined;
     // X re-renders its composer at will, and Sotto's listener for it goes and comes with it:
     // a tab that did not answer is asked again a moment later before this counts as failed.
-    for (const wait of COMPOSE_RETRY_MS) {
+    for (let attempt = 0; ; attempt++) {
       reply = (await browser.tabs
         .sendMessage(conversation.tabId, request, { frameId: 0 })
         .catch(() => undefined)) as TabRequests['compose.open']['output'] | undefined;
-      if (reply?.opened || wait === null) break;
+      const wait = COMPOSE_RETRY_MS[attempt];
+      if (reply?.opened || wait === undefined) break;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
     if (!reply?.opened) return false;

@@ -159,9 +159,8 @@ interface Run {
   /** The pool's frame this run shows its messages in, once mounted. */
   lease: ReaderLease | null;
   controller: AbortController;
-  /** The message lists sent to the frame by version (0: the one in its URL), until shown. */
+  /** The message lists sent to the frame, by the version it reports them under, until shown. */
   lists: Map<number, Slot[]>;
-  version: number;
   /** The frame has shown one of this run's lists (it is visible). */
   ready: boolean;
   /** Rows joined while the frame loaded: their list goes out once it is ready. */
@@ -333,8 +332,7 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
       return;
     }
     run.stale = false;
-    run.version = run.lease.show(run.slots.map((slot) => slot.messageId!));
-    run.lists.set(run.version, [...run.slots]);
+    run.lists.set(run.lease.show(run.slots.map((slot) => slot.messageId!)), [...run.slots]);
   };
   const listChanged = (run: Run | null): void => {
     if (!run || run.dead) return;
@@ -430,7 +428,6 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
     );
     if (!lease) return;
     run.lease = lease;
-    run.version = lease.version;
     run.lists.set(lease.version, [...run.slots]);
   };
 
@@ -494,7 +491,6 @@ export function initMessageRows(root: ShadowRoot | Element, signal: AbortSignal)
         lease: null,
         controller: new AbortController(),
         lists: new Map(),
-        version: 0,
         ready: false,
         stale: false,
         pendingHeight: null,

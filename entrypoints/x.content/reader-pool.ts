@@ -8,7 +8,6 @@ const FAR_ABOVE_VAR = '--sotto-far-above';
 
 /** A reader frame lent to one run of rows, until the run ends. */
 export interface ReaderLease {
-  readonly frame: HTMLIFrameElement;
   /** The version of the list the frame was lent with, which it reports once it shows it. */
   readonly version: number;
   /** Sends the frame a new list; returns the version it will report once it shows it. */
@@ -39,9 +38,8 @@ export interface ReaderHandlers {
 export function createReaderPool(root: ParentNode, signal: AbortSignal) {
   let layer: HTMLElement | null = null;
   const free: HTMLIFrameElement[] = [];
-  const owners = new Map<HTMLIFrameElement, ReaderHandlers>();
-  /** Each lent frame's anchor: the placeholder in its run's first row. */
-  const anchors = new Map<HTMLIFrameElement, HTMLElement>();
+  /** Lent frames: who hears from each, and its anchor (the placeholder in its run's first row). */
+  const lent = new Map<HTMLIFrameElement, { handlers: ReaderHandlers; anchor: HTMLElement }>();
   const versions = new WeakMap<HTMLIFrameElement, number>();
   // A frame still loading cannot hear a post (the browser drops it): its newest list waits
   // until the frame first speaks. A frame lent again before it loaded needs this.
@@ -73,7 +71,7 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
   // equal-in-effect values. Chromium keeps them in place itself and pays for no restyle.
   let flipped = false;
   const relocate = new ResizeObserver(() => {
-    for (const [frame, anchor] of anchors) {
+    for (const [frame, { anchor }] of lent) {
       if (Math.abs(frame.getBoundingClientRect().top - anchor.getBoundingClientRect().top) < 1)
         continue;
       flipped = !flipped;
@@ -119,11 +117,11 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
       {
         onReady: (_frame, version) => {
           heard(frame);
-          owners.get(frame)?.onReady(version);
+          lent.get(frame)?.handlers.onReady(version);
         },
         onResize: (height, _apply, parts) => {
           heard(frame);
-          owners.get(frame)?.onResize(height, parts);
+          lent.get(frame)?.handlers.onResize(height, parts);
         },
       },
       height,
@@ -146,7 +144,7 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
     if (!layerNode.moveBefore) return;
     let next: Element | null = null;
     for (const other of into.children) {
-      const otherAnchor = anchors.get(other as HTMLIFrameElement);
+      const otherAnchor = lent.get(other as HTMLIFrameElement)?.anchor;
       if (other === frame || !otherAnchor) continue;
       if (anchor.compareDocumentPosition(otherAnchor) & Node.DOCUMENT_POSITION_FOLLOWING) {
         next = other;
@@ -155,7 +153,7 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
     }
     // Already there if the next lent frame after it is that one (idle frames do not count).
     let after = frame.nextElementSibling;
-    while (after && !anchors.has(after as HTMLIFrameElement)) after = after.nextElementSibling;
+    while (after && !lent.has(after as HTMLIFrameElement)) after = after.nextElementSibling;
     if (after !== next) layerNode.moveBefore(frame, next);
   };
 
@@ -176,55 +174,52 @@ export function createReaderPool(root: ParentNode, signal: AbortSignal) {
     let version = 0;
     if (frame) version = sendList(frame, ids);
     else frame = newFrame(into, ids, height);
-    const lent = frame;
+    const given = frame;
     let current = height;
-    const name = anchorNames.get(lent)!;
-    owners.set(lent, handlers);
-    anchors.set(lent, placeholder);
-    putInRowOrder(into, lent, placeholder);
+    const name = anchorNames.get(given)!;
+    lent.set(given, { handlers, anchor: placeholder });
+    putInRowOrder(into, given, placeholder);
     // Screen readers read the frame where its row is, not at the end of the list.
-    placeholder.setAttribute('aria-owns', lent.id);
+    placeholder.setAttribute('aria-owns', given.id);
     // The placeholder is as wide as a frame inside the bubble was (an iframe's default 300 px,
     // which the bubble grew to, up to X's bubble width).
     Object.assign(placeholder.style, { width: '300px', maxWidth: '100%' });
     placeholder.style.setProperty('anchor-name', name);
-    Object.assign(lent.style, {
+    Object.assign(given.style, {
       position: 'absolute',
       visibility: 'hidden',
       height: `${height}px`,
     });
     // Far above the list if the anchor is gone (until the run ends, in the same task).
-    lent.style.setProperty('top', `anchor(${name} top, var(${FAR_ABOVE_VAR}))`);
-    lent.style.setProperty('left', `anchor(${name} left, 0px)`);
-    lent.style.setProperty('width', `anchor-size(${name} width, 300px)`);
-    lent.style.display = 'block';
+    given.style.setProperty('top', `anchor(${name} top, var(${FAR_ABOVE_VAR}))`);
+    given.style.setProperty('left', `anchor(${name} left, 0px)`);
+    given.style.setProperty('width', `anchor-size(${name} width, 300px)`);
+    given.style.display = 'block';
 
     leaseSignal.addEventListener('abort', () => {
-      owners.delete(lent);
-      anchors.delete(lent);
-      delete lent.dataset.sottoFrame;
-      lent.style.display = 'none';
+      lent.delete(given);
+      delete given.dataset.sottoFrame;
+      given.style.display = 'none';
       if (placeholder.style.getPropertyValue('anchor-name') === name) {
         placeholder.style.removeProperty('anchor-name');
         placeholder.removeAttribute('aria-owns');
         placeholder.style.width = '';
         placeholder.style.maxWidth = '';
       }
-      if (lent.isConnected && lent.parentElement === layer) free.push(lent);
+      if (given.isConnected && given.parentElement === layer) free.push(given);
     });
     return {
-      frame: lent,
       version,
-      show: (next) => sendList(lent, next),
+      show: (next) => sendList(given, next),
       get height() {
         return current;
       },
       reveal() {
-        lent.style.visibility = '';
+        given.style.visibility = '';
       },
       setHeight(px) {
         current = px;
-        lent.style.height = `${px}px`;
+        given.style.height = `${px}px`;
         placeholder.style.minHeight = `${px}px`;
       },
     };

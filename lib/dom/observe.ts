@@ -29,11 +29,14 @@ export function observeElements<E extends Element>(
     }
   }
 
-  const onlyIgnored = (records: MutationRecord[]): boolean =>
-    ignore !== undefined &&
-    records.every(
-      (record) => [...record.addedNodes].every(ignore) && [...record.removedNodes].every(ignore),
-    );
+  const onlyIgnored = (records: MutationRecord[]): boolean => {
+    if (!ignore) return false;
+    for (const record of records) {
+      for (const node of record.addedNodes) if (!ignore(node)) return false;
+      for (const node of record.removedNodes) if (!ignore(node)) return false;
+    }
+    return true;
+  };
   const observer = new MutationObserver((records) => {
     if (!onlyIgnored(records)) scan();
   });
