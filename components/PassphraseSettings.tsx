@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
+import { longEnoughPassphrase, MIN_PASSPHRASE_LENGTH } from '@/lib/store/passphrase-policy';
 import ConfirmAction from './ConfirmAction';
 import ErrorText from './ErrorText';
 
@@ -18,9 +19,19 @@ interface FieldProps {
   onInput: (value: string) => void;
   autocomplete: 'new-password' | 'current-password';
   name: string;
+  /** The id of the text that explains the field (the length rule for a new passphrase). */
+  describedBy?: string;
 }
 
-function PassphraseField({ id, label, value, onInput, autocomplete, name }: FieldProps) {
+function PassphraseField({
+  id,
+  label,
+  value,
+  onInput,
+  autocomplete,
+  name,
+  describedBy,
+}: FieldProps) {
   return (
     <>
       <label for={id}>{label}</label>
@@ -28,6 +39,7 @@ function PassphraseField({ id, label, value, onInput, autocomplete, name }: Fiel
         id={id}
         type="password"
         autocomplete={autocomplete}
+        aria-describedby={describedBy}
         data-sotto={name}
         value={value}
         onInput={(event) => onInput(event.currentTarget.value)}
@@ -65,6 +77,8 @@ export default function PassphraseSettings({ hasPassphrase, onChanged }: Passphr
   const submitNew = (event: Event) => {
     event.preventDefault();
     if (next === '') return setError(t('passphraseEmpty'));
+    // The store refuses it too (PASSPHRASE_TOO_SHORT); saying so here spares a round trip.
+    if (!longEnoughPassphrase(next)) return setError(t('errorPassphraseTooShort'));
     if (next !== confirm) return setError(t('passphraseMismatch'));
     if (hasPassphrase) {
       void run(
@@ -97,6 +111,7 @@ export default function PassphraseSettings({ hasPassphrase, onChanged }: Passphr
           onInput={setNext}
           autocomplete="new-password"
           name="new-passphrase"
+          describedBy="passphrase-hint"
         />
         <PassphraseField
           id="confirm-passphrase"
@@ -106,7 +121,9 @@ export default function PassphraseSettings({ hasPassphrase, onChanged }: Passphr
           autocomplete="new-password"
           name="confirm-passphrase"
         />
-        <p class="status">{t('passphraseHint')}</p>
+        <p class="status" id="passphrase-hint" data-sotto="passphrase-hint">
+          {t('passphraseHint', String(MIN_PASSPHRASE_LENGTH))}
+        </p>
         <div class="row start">
           <button type="submit" data-sotto="save-passphrase" disabled={busy}>
             {hasPassphrase ? t('passphraseChangeButton') : t('passphraseSetButton')}

@@ -19,6 +19,8 @@ export const STORE_ERROR_CODES = [
   'PASSPHRASE_SET',
   /** An empty (after Unicode normalisation) passphrase was offered. */
   'PASSPHRASE_INVALID',
+  /** `setPassphrase`/`changePassphrase` with fewer than `MIN_PASSPHRASE_LENGTH` characters. */
+  'PASSPHRASE_TOO_SHORT',
   /** A stored record failed authentication or decoding: altered, swapped, truncated or replayed. */
   'RECORD_CORRUPT',
   /** The recovery key has a typo: its checksum does not match (caught before decrypting). */
@@ -54,6 +56,7 @@ const STORE_ERROR_TEXT: Record<StoreErrorCode, MessageKey> = {
   NO_PASSPHRASE: 'errorNoPassphrase',
   PASSPHRASE_SET: 'errorPassphraseSet',
   PASSPHRASE_INVALID: 'errorPassphraseEmpty',
+  PASSPHRASE_TOO_SHORT: 'errorPassphraseTooShort',
   RECORD_CORRUPT: 'errorRecordCorrupt',
   BACKUP_KEY_TYPO: 'errorBackupKeyTypo',
   BACKUP_KEY_INVALID: 'errorBackupKeyInvalid',

@@ -20,6 +20,12 @@ export {
 export { isStoreError, StoreError, type StoreErrorCode } from './errors';
 /** Passphrase KDF parameters (production defaults and the type for injecting cheaper ones). */
 export { type KdfParams, PASSPHRASE_KDF } from './kdf';
+/** The shortest passphrase that may be set (and why), for pages to check as the user types. */
+export {
+  longEnoughPassphrase,
+  MIN_PASSPHRASE_LENGTH,
+  passphraseLength,
+} from './passphrase-policy';
 /** Recovery key parsing, for validating what the user types before reading a file. */
 export { parseRecoveryKey } from './recovery-key';
 /** Schema constants. */

@@ -12,6 +12,7 @@ import { utf8ToBytes } from '@noble/ciphers/utils.js';
 import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { canonicalJson } from './codec';
 import { StoreError } from './errors';
+import { longEnoughPassphrase } from './passphrase-policy';
 import {
   KEY_ID_LENGTH,
   keyIdOf,
@@ -127,6 +128,16 @@ export function normalisePassphrase(passphrase: string): string {
   if (typeof passphrase !== 'string') throw new StoreError('PASSPHRASE_INVALID');
   const normalised = passphrase.normalize('NFKC');
   if (normalised.length === 0) throw new StoreError('PASSPHRASE_INVALID');
+  return normalised;
+}
+
+/**
+ * `normalisePassphrase` for a passphrase being set or changed (never on unlock): also
+ * PASSPHRASE_TOO_SHORT under `MIN_PASSPHRASE_LENGTH` (why that number: passphrase-policy.ts).
+ */
+export function normaliseNewPassphrase(passphrase: string): string {
+  const normalised = normalisePassphrase(passphrase);
+  if (!longEnoughPassphrase(normalised)) throw new StoreError('PASSPHRASE_TOO_SHORT');
   return normalised;
 }
 

@@ -19,6 +19,7 @@ import { StoreError, toStoreError } from './errors';
 import {
   deriveKek,
   type KdfParams,
+  normaliseNewPassphrase,
   normalisePassphrase,
   PASSPHRASE_KDF,
   parseVaultKeyRow,
@@ -439,7 +440,7 @@ export class Store {
     const epoch = this.#lockEpoch;
     return this.#serialised(async () => {
       const oldKeys = this.#requireKeys();
-      const normalised = normalisePassphrase(passphrase);
+      const normalised = normaliseNewPassphrase(passphrase);
       const row = await this.#readVaultRow();
       if (row.protection === 'passphrase') throw new StoreError('PASSPHRASE_SET');
       await this.#rotateUnder(oldKeys, normalised, epoch);
@@ -454,7 +455,7 @@ export class Store {
     const epoch = this.#lockEpoch;
     return this.#serialised(async () => {
       const oldKeys = this.#requireKeys();
-      const normalised = normalisePassphrase(next);
+      const normalised = normaliseNewPassphrase(next);
       const row = await this.#readVaultRow();
       if (row.protection !== 'passphrase') throw new StoreError('NO_PASSPHRASE');
       const checked = await this.#unwrap(row, current);

@@ -89,6 +89,7 @@ function fromStoreError(error: StoreError): VaultError {
     case 'NO_PASSPHRASE':
     case 'PASSPHRASE_SET':
     case 'PASSPHRASE_INVALID':
+    case 'PASSPHRASE_TOO_SHORT':
       return new VaultError('BAD_INPUT', error.text);
     case 'BACKUP_KEY_TYPO':
     case 'BACKUP_KEY_INVALID':

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { exportBackup, importBackup } from '../../../lib/store/backup';
 import { PASSPHRASE_KDF } from '../../../lib/store/kdf';
+import {
+  longEnoughPassphrase,
+  MIN_PASSPHRASE_LENGTH,
+  passphraseLength,
+} from '../../../lib/store/passphrase-policy';
 import { DATA_STORES, type SealedRow } from '../../../lib/store/schema';
 import { deriveVaultKeys, openRecord } from '../../../lib/store/seal';
 import type { Store } from '../../../lib/store/store';
@@ -43,8 +48,8 @@ const RECORD_OPERATIONS: [string, (s: Store) => Promise<unknown> | unknown][] = 
   ['listMessages', (s) => s.listMessages('conv-1')],
   ['transact', (s) => s.transact(['settings'], async () => 1)],
   ['exportUnlockedKey', (s) => s.exportUnlockedKey()],
-  ['setPassphrase', (s) => s.setPassphrase('x')],
-  ['changePassphrase', (s) => s.changePassphrase('correct horse', 'y')],
+  ['setPassphrase', (s) => s.setPassphrase('a new passphrase')],
+  ['changePassphrase', (s) => s.changePassphrase('correct horse', 'a new passphrase')],
   ['removePassphrase', (s) => s.removePassphrase('correct horse')],
   ['exportBackup', (s) => exportBackup(s)],
   ['importBackup', (s) => importBackup(s, new Uint8Array(100), 'x')],
@@ -61,7 +66,7 @@ describe('lock', () => {
     const { openStore } = await import('../../../lib/store/store');
     const store = await openStore({ indexedDB: factory });
     // Deriving at production cost takes ~0.6 s here; do it once to prove the default is used.
-    await store.setPassphrase('p');
+    await store.setPassphrase('production passphrase');
     const db = await raw(factory);
     expect((await db.get('meta', 'vault')).kdf).toEqual(PASSPHRASE_KDF);
     db.close();
@@ -82,8 +87,46 @@ describe('lock', () => {
     await expect(store.removePassphrase('anything')).rejects.toMatchObject({
       code: 'NO_PASSPHRASE',
     });
-    await expect(store.changePassphrase('a', 'b')).rejects.toMatchObject({ code: 'NO_PASSPHRASE' });
+    await expect(store.changePassphrase('a', 'a new passphrase')).rejects.toMatchObject({
+      code: 'NO_PASSPHRASE',
+    });
     await expect(store.setPassphrase('')).rejects.toMatchObject({ code: 'PASSPHRASE_INVALID' });
+  });
+
+  it(`a new passphrase needs ${MIN_PASSPHRASE_LENGTH} characters; unlocking does not check the length`, async () => {
+    const factory = freshFactory();
+    const store = await open(factory);
+    await populate(store);
+    const before = await snapshot(factory);
+    // Eleven characters: refused, nothing written, still no passphrase.
+    await expect(store.setPassphrase('eleven char')).rejects.toMatchObject({
+      code: 'PASSPHRASE_TOO_SHORT',
+    });
+    // Six emoji are twelve UTF-16 units but six characters; what counts is code points (NFKC).
+    await expect(store.setPassphrase('\u{1F600}'.repeat(6))).rejects.toMatchObject({
+      code: 'PASSPHRASE_TOO_SHORT',
+    });
+    expect(await snapshot(factory)).toEqual(before);
+    expect(store.hasPassphrase).toBe(false);
+    await store.setPassphrase('twelve chars');
+    // Changing to a short one is refused before the current one is even checked; the old stays.
+    await expect(store.changePassphrase('twelve chars', 'short')).rejects.toMatchObject({
+      code: 'PASSPHRASE_TOO_SHORT',
+    });
+    store.lock();
+    // A short guess on unlock is just wrong (a vault protected before the rule still opens).
+    await expect(store.unlock('short')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await store.unlock('twelve chars');
+    expect(store.lockState).toBe('unlocked');
+  });
+
+  it('the length rule counts code points after NFKC', () => {
+    expect(MIN_PASSPHRASE_LENGTH).toBe(12);
+    expect(passphraseLength('cafe\u0301')).toBe(4);
+    expect(passphraseLength('\u{1F600}\u{1F600}')).toBe(2);
+    expect(passphraseLength('\uFB01')).toBe(2); // the "fi" ligature is two letters under NFKC
+    expect(longEnoughPassphrase('x'.repeat(11))).toBe(false);
+    expect(longEnoughPassphrase('x'.repeat(12))).toBe(true);
   });
 
   it('keeps the same vault key across reopening', async () => {
@@ -120,9 +163,9 @@ describe('lock', () => {
   it('normalises the passphrase (NFC and NFD spellings are the same passphrase)', async () => {
     const { store } = await lockedStore();
     await store.unlock('correct horse');
-    await store.changePassphrase('correct horse', 'caf\u00e9');
+    await store.changePassphrase('correct horse', 'caf\u00e9 au lait please');
     store.lock();
-    await store.unlock('cafe\u0301');
+    await store.unlock('cafe\u0301 au lait please');
     expect(store.lockState).toBe('unlocked');
   });
 
@@ -150,13 +193,15 @@ describe('lock', () => {
     await store.unlock('correct horse');
     await expect(store.unlock('wrong horse')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
     expect(store.lockState).toBe('unlocked');
-    await expect(store.changePassphrase('wrong horse', 'new')).rejects.toMatchObject({
+    await expect(store.changePassphrase('wrong horse', 'a new passphrase')).rejects.toMatchObject({
       code: 'WRONG_PASSPHRASE',
     });
     await expect(store.removePassphrase('wrong horse')).rejects.toMatchObject({
       code: 'WRONG_PASSPHRASE',
     });
-    await expect(store.setPassphrase('another')).rejects.toMatchObject({ code: 'PASSPHRASE_SET' });
+    await expect(store.setPassphrase('another passphrase')).rejects.toMatchObject({
+      code: 'PASSPHRASE_SET',
+    });
     expect(await snapshot(factory)).toEqual(before);
     store.lock();
     await expect(store.unlock('')).rejects.toMatchObject({ code: 'PASSPHRASE_INVALID' });
@@ -193,9 +238,9 @@ describe('lock', () => {
     const store = await open(factory);
     await populate(store);
     const firstKey = store.exportUnlockedKey();
-    await store.setPassphrase('one');
+    await store.setPassphrase('passphrase one');
     const secondKey = store.exportUnlockedKey();
-    await store.changePassphrase('one', 'two');
+    await store.changePassphrase('passphrase one', 'passphrase two');
     const thirdKey = store.exportUnlockedKey();
     expect(
       new Set([firstKey, secondKey, thirdKey].map((k) => Buffer.from(k).toString('hex'))).size,
@@ -300,13 +345,15 @@ describe('lock', () => {
     // Lock while the change is under way (its first random draw, after the lock check):
     // the change is abandoned, nothing on disk changes, and the store stays locked.
     trigger = () => store.lock();
-    await expect(store.changePassphrase('correct horse', 'next')).rejects.toMatchObject({
+    await expect(store.changePassphrase('correct horse', 'next passphrase')).rejects.toMatchObject({
       code: 'LOCKED',
     });
     expect(trigger).toBeUndefined();
     expect(store.lockState).toBe('locked');
     expect(await snapshot(factory)).toEqual(before);
-    await expect(store.unlock('next')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    await expect(store.unlock('next passphrase')).rejects.toMatchObject({
+      code: 'WRONG_PASSPHRASE',
+    });
     await store.unlock('correct horse');
     expect(await store.count('contacts')).toBe(2);
   });
@@ -316,11 +363,11 @@ describe('lock', () => {
     const a = await open(factory);
     const b = await open(factory);
     await a.put('messages', message('x', 'c', 1));
-    await b.setPassphrase('pw');
+    await b.setPassphrase('pw long enough');
     await expect(a.put('messages', message('y', 'c', 2))).rejects.toMatchObject({ code: 'LOCKED' });
     expect(a.lockState).toBe('locked');
     expect(a.hasPassphrase).toBe(true);
-    await a.unlock('pw');
+    await a.unlock('pw long enough');
     await a.put('messages', message('y', 'c', 2));
     expect((await b.listMessages('c')).map((m) => m.id)).toEqual(['x', 'y']);
   });
@@ -329,20 +376,20 @@ describe('lock', () => {
     const { store } = await lockedStore();
     await store.unlock('correct horse');
     const results = await Promise.allSettled([
-      store.changePassphrase('correct horse', 'two'),
-      store.changePassphrase('correct horse', 'three'),
-      store.changePassphrase('two', 'four'),
+      store.changePassphrase('correct horse', 'passphrase two'),
+      store.changePassphrase('correct horse', 'passphrase three'),
+      store.changePassphrase('passphrase two', 'passphrase four'),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     store.lock();
-    await store.unlock('four');
+    await store.unlock('passphrase four');
     expect(await store.count('contacts')).toBe(2);
   });
 
   it('refuses a tampered vault row with RECORD_CORRUPT', async () => {
     const factory = freshFactory();
     const store = await open(factory, { kdf: CHEAP_KDF });
-    await store.setPassphrase('pw');
+    await store.setPassphrase('pw long enough');
     store.close();
     const db = await raw(factory);
     const row = await db.get('meta', 'vault');

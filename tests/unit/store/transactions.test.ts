@@ -33,7 +33,7 @@ describe('transactions', () => {
     const factory = freshFactory();
     const store = await open(factory);
     await store.put('sessions', session('alice', 0));
-    await store.setPassphrase('pw');
+    await store.setPassphrase('pw long enough');
     const before = await snapshot(factory);
     const error = await store
       .transact(['sessions', 'messages'], async (tx) => {
@@ -54,7 +54,7 @@ describe('transactions', () => {
     if (how === 'lock') expect(error).toMatchObject({ code: 'LOCKED' });
     if (how === 'scope' || how === 'unstorable') expect(error).toMatchObject({ code: 'INTERNAL' });
     expect(await snapshot(factory)).toEqual(before);
-    if (how === 'lock') await store.unlock('pw');
+    if (how === 'lock') await store.unlock('pw long enough');
     expect((await store.get('sessions', 'alice'))?.updatedAt).toBe(session('alice', 0).updatedAt);
     expect(await store.count('messages')).toBe(0);
   });

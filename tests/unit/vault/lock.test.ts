@@ -1,14 +1,17 @@
 // The passphrase lock as the vault exposes it: a locked vault refuses everything.
 import { describe, expect, it } from 'vitest';
+import { inEnglish } from '../../../lib/i18n/english';
+import { userText } from '../../../lib/i18n/user-text';
+import { MIN_PASSPHRASE_LENGTH } from '../../../lib/store';
 import type { Vault } from '../../../lib/vault';
 import { asMessage, CONV, connect, deliverParts, expectVaultError, person } from './helpers';
 
 /** Every method that must refuse while locked, called with plausible arguments. */
 function lockedCalls(v: Vault, id: string, envelope: string): [string, () => Promise<unknown>][] {
   return [
-    ['setPassphrase', () => v.setPassphrase('another')],
-    ['changePassphrase', () => v.changePassphrase('pass phrase', 'another')],
-    ['removePassphrase', () => v.removePassphrase('pass phrase')],
+    ['setPassphrase', () => v.setPassphrase('another passphrase')],
+    ['changePassphrase', () => v.changePassphrase('pass phrase long', 'another passphrase')],
+    ['removePassphrase', () => v.removePassphrase('pass phrase long')],
     ['exportUnlockedKey', async () => v.exportUnlockedKey()],
     ['identity', () => v.identity()],
     ['composeTarget', () => v.composeTarget(CONV, 'bob')],
@@ -55,7 +58,7 @@ describe('the lock', () => {
     const alice = await person('alice');
     const bob = await person('bob');
     await connect(alice, bob);
-    await alice.vault.setPassphrase('pass phrase');
+    await alice.vault.setPassphrase('pass phrase long');
     const pending = await bob.vault.encrypt(CONV, 'alice', 'arrives while locked');
     const sentId = (await alice.vault.encrypt(CONV, 'bob', 'before the lock')).messageId;
 
@@ -79,7 +82,7 @@ describe('the lock', () => {
 
     await expectVaultError(alice.vault.unlock('wrong phrase'), 'WRONG_PASSPHRASE');
     expect(alice.vault.status().locked).toBe(true);
-    await alice.vault.unlock('pass phrase');
+    await alice.vault.unlock('pass phrase long');
     // The envelope that arrived while locked was not consumed.
     expect(asMessage(await deliverParts(alice, CONV, 'bob', pending.parts))).toEqual({
       messageId: pending.messageId,
@@ -93,21 +96,32 @@ describe('the lock', () => {
     await expectVaultError(alice.vault.unlock('anything'), 'BAD_INPUT'); // no passphrase set
     expect(() => alice.vault.lock()).toThrowError(/passphrase/i);
     await expectVaultError(alice.vault.setPassphrase(''), 'BAD_INPUT');
-    await alice.vault.setPassphrase('first');
-    await expectVaultError(alice.vault.setPassphrase('again'), 'BAD_INPUT');
-    await expectVaultError(alice.vault.changePassphrase('wrong', 'second'), 'WRONG_PASSPHRASE');
-    await alice.vault.changePassphrase('first', 'second');
+    // Too short: BAD_INPUT with the store's sentence, which names the minimum.
+    const short = await alice.vault.setPassphrase('eleven char').catch((e: unknown) => e);
+    expect(short).toMatchObject({ code: 'BAD_INPUT', text: { key: 'errorPassphraseTooShort' } });
+    expect(inEnglish(userText('errorPassphraseTooShort'))).toContain(
+      ` ${MIN_PASSPHRASE_LENGTH} characters`,
+    );
+    expect(alice.vault.status()).toEqual({ locked: false, hasPassphrase: false });
+    await alice.vault.setPassphrase('first passphrase');
+    await expectVaultError(alice.vault.changePassphrase('first passphrase', 'second'), 'BAD_INPUT');
+    await expectVaultError(alice.vault.setPassphrase('again passphrase'), 'BAD_INPUT');
+    await expectVaultError(
+      alice.vault.changePassphrase('wrong', 'second passphrase'),
+      'WRONG_PASSPHRASE',
+    );
+    await alice.vault.changePassphrase('first passphrase', 'second passphrase');
     alice.vault.lock();
-    await expectVaultError(alice.vault.unlock('first'), 'WRONG_PASSPHRASE');
-    await alice.vault.unlock('second');
+    await expectVaultError(alice.vault.unlock('first passphrase'), 'WRONG_PASSPHRASE');
+    await alice.vault.unlock('second passphrase');
     const key = alice.vault.exportUnlockedKey();
-    await alice.vault.removePassphrase('second');
+    await alice.vault.removePassphrase('second passphrase');
     expect(alice.vault.status()).toEqual({ locked: false, hasPassphrase: false });
     // A stale cached key (the key was replaced when the passphrase changed) is refused.
-    await alice.vault.setPassphrase('third');
+    await alice.vault.setPassphrase('third passphrase');
     await alice.restart();
     await expectVaultError(alice.vault.openWithKey(key), 'LOCKED');
-    await alice.vault.unlock('third');
+    await alice.vault.unlock('third passphrase');
     expect(alice.vault.status().locked).toBe(false);
   });
 
@@ -115,14 +129,14 @@ describe('the lock', () => {
     const alice = await person('alice');
     const bob = await person('bob');
     await connect(alice, bob);
-    await alice.vault.setPassphrase('pass phrase');
+    await alice.vault.setPassphrase('pass phrase long');
     const inFlight = alice.vault.encrypt(CONV, 'bob', 'racing the lock').then(
       (r) => r,
       (e: { code: string }) => e.code,
     );
     alice.vault.lock();
     const outcome = await inFlight;
-    await alice.vault.unlock('pass phrase');
+    await alice.vault.unlock('pass phrase long');
     const after = await alice.vault.encrypt(CONV, 'bob', 'after the lock');
     if (typeof outcome === 'string') {
       expect(outcome).toBe('LOCKED');
