@@ -231,19 +231,50 @@ export function partGroupName(conversationId: string, partId: string): string {
 
 export const PARTS_PENDING_NAME = `${SETTING_PREFIX}parts-pending`;
 
+/** Where a candidate part text belongs: its index among `total` parts. */
+export interface PartSlot {
+  index: number;
+  total: number;
+}
+
 /** Parts of one split envelope seen in one conversation. */
 export interface PartGroup {
   conversationId: string;
   partId: string;
+  /** The part count of the first part seen (candidates may claim others: see `slots`). */
   total: number;
   firstSeen: number;
-  /** Part texts by index - 1 ('' = not seen yet); emptied once the message is complete. */
+  /**
+   * Candidate part texts, distinct, in arrival order (a bounded few per index: the host may
+   * show a forged text for an index before the real one, and only joining tells them apart);
+   * emptied once the message is complete.
+   */
   parts: string[];
+  /**
+   * Where each entry of `parts` belongs. Absent in records from before candidates were kept
+   * (then `parts` held one text per index, '' for one not seen yet) and in completed groups.
+   */
+  slots?: PartSlot[];
   /** Set once complete: the message id the joined envelope got. */
   messageId: string | null;
 }
 
-export function parsePartGroup(raw: unknown): PartGroup {
+/** A part group as read: candidates always with their slots (older records are migrated). */
+export type CollectedParts = PartGroup & { slots: PartSlot[] };
+
+function isSlot(v: unknown): v is PartSlot {
+  return (
+    isRecord(v) &&
+    Number.isInteger(v.index) &&
+    Number.isInteger(v.total) &&
+    (v.total as number) >= 2 &&
+    (v.total as number) <= 255 &&
+    (v.index as number) >= 1 &&
+    (v.index as number) <= (v.total as number)
+  );
+}
+
+export function parsePartGroup(raw: unknown): CollectedParts {
   if (
     !isRecord(raw) ||
     typeof raw.conversationId !== 'string' ||
@@ -256,12 +287,38 @@ export function parsePartGroup(raw: unknown): PartGroup {
   ) {
     throw new VaultError('INTERNAL');
   }
+  const total = raw.total as number;
+  const texts = raw.parts as string[];
+  let parts: string[];
+  let slots: PartSlot[];
+  if (raw.slots === undefined) {
+    // Written before candidates were kept: one text per index (index - 1), '' = not seen yet.
+    parts = [];
+    slots = [];
+    texts.forEach((text, i) => {
+      if (text === '' || i >= total) return;
+      parts.push(text);
+      slots.push({ index: i + 1, total });
+    });
+  } else {
+    if (
+      !Array.isArray(raw.slots) ||
+      raw.slots.length !== texts.length ||
+      !raw.slots.every(isSlot) ||
+      texts.some((t) => t === '')
+    ) {
+      throw new VaultError('INTERNAL');
+    }
+    parts = [...texts];
+    slots = raw.slots.map((s) => ({ index: s.index, total: s.total }));
+  }
   return {
     conversationId: raw.conversationId,
     partId: raw.partId,
-    total: raw.total as number,
+    total,
     firstSeen: raw.firstSeen,
-    parts: raw.parts as string[],
+    parts,
+    slots,
     messageId: raw.messageId,
   };
 }

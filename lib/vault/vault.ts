@@ -1132,18 +1132,22 @@ class SottoVault implements Vault {
     return { kind: 'message', messageId, state: stateOf(record, contact) };
   }
 
+  /** Candidate texts kept per part index (a forged one shown first must not win for good). */
+  static readonly #PART_CANDIDATES = 4;
+  /** Combinations of candidates joined at most per ingested part (each join hashes them all). */
+  static readonly #PART_COMBINATIONS = 64;
+
   async #ingestPart(
     ctx: Context,
     text: string,
     info: { messageId: string; index: number; total: number },
   ): Promise<IngestResult> {
+    type Collected = ReturnType<typeof parsePartGroup>;
     const name = partGroupName(ctx.conversationId, info.messageId);
     const now = this.#now();
     const step = await this.#store.transact(
       ['settings', 'messages'],
-      async (
-        tx,
-      ): Promise<{ done: string } | { complete: string[] } | { pending: true } | { bad: true }> => {
+      async (tx): Promise<{ done: string } | { group: Collected } | { pending: true }> => {
         const raw = await tx.get('settings', name);
         let group = raw ? parsePartGroup(raw.value) : null;
         if (group?.messageId) {
@@ -1151,52 +1155,103 @@ class SottoVault implements Vault {
           // The message it made is gone (restored without history): collect it again.
           group = null;
         }
-        if (group && group.total !== info.total) return { bad: true };
         group ??= {
           conversationId: ctx.conversationId,
           partId: info.messageId,
           total: info.total,
           firstSeen: now,
-          parts: new Array<string>(info.total).fill(''),
+          parts: [],
+          slots: [],
           messageId: null,
         };
-        // The first text seen for an index stays (a conflicting one cannot both be right;
-        // joining checks the whole against the part id).
-        if (group.parts[info.index - 1] === '') {
-          group.parts[info.index - 1] = text;
+        // Every distinct text is a candidate for its index (a few per index, bounded in all):
+        // the host may show a forged part before the real one, and only joining tells them
+        // apart (the whole must hash to the part id). Parts claiming another total are
+        // candidates of that total, so a forged total cannot shut the real parts out either.
+        if (SottoVault.#addPartCandidate(group, text, info)) {
           await tx.put('settings', { name, value: group });
         }
-        const complete = group.parts.every((p) => p !== '');
-        await this.#trackPending(tx, name, complete ? null : group, now);
-        return complete ? { complete: group.parts } : { pending: true };
+        await this.#trackPending(tx, name, group, now);
+        const filled = SottoVault.#partCandidates(group, info.total).every((c) => c.length > 0);
+        return filled ? { group } : { pending: true };
       },
     );
     if ('pending' in step) return PART_PENDING;
-    if ('bad' in step) return this.#storeError(ctx, messageIdOf(text), 'unverifiable');
     if ('done' in step) return this.#answerById(ctx, step.done);
-    const joined = joinParts(step.complete);
-    const result = joined.ok
-      ? await this.#ingestWhole(ctx, joined.value)
-      : await this.#storeError(
-          ctx,
-          messageIdOf(step.complete.join('\n')),
-          reasonOf(joined.error.code),
-        );
-    if (result.kind === 'message') {
-      const finished: PartGroup = {
-        conversationId: ctx.conversationId,
-        partId: info.messageId,
-        total: info.total,
-        firstSeen: now,
-        parts: [],
-        messageId: result.messageId,
-      };
-      await this.#store.transact(['settings'], async (tx) => {
-        await tx.put('settings', { name, value: finished });
-        await this.#trackPending(tx, name, null, now);
-      });
+    const candidates = SottoVault.#partCandidates(step.group, info.total);
+    // Combinations without this text were tried when their last candidate came; try the new
+    // ones (this text in its place), a bounded number of them.
+    if (step.group.parts.includes(text)) candidates[info.index - 1] = [text];
+    else candidates[info.index - 1] = [];
+    for (const combination of SottoVault.#partCombinations(candidates)) {
+      const joined = joinParts(combination);
+      if (!joined.ok) continue;
+      const result = await this.#ingestWhole(ctx, joined.value);
+      if (result.kind === 'message') {
+        const finished: PartGroup = {
+          conversationId: ctx.conversationId,
+          partId: info.messageId,
+          total: info.total,
+          firstSeen: now,
+          parts: [],
+          messageId: result.messageId,
+        };
+        await this.#store.transact(['settings'], async (tx) => {
+          await tx.put('settings', { name, value: finished });
+          await this.#trackPending(tx, name, null, now);
+        });
+      }
+      return result;
     }
-    return result;
+    // Nothing joined. While an index can still take a candidate, the real part may yet come
+    // (the row waits for the rest); once every index is full, the message cannot be made.
+    const all = SottoVault.#partCandidates(step.group, info.total);
+    if (all.some((c) => c.length < SottoVault.#PART_CANDIDATES)) return PART_PENDING;
+    return this.#storeError(ctx, messageIdOf(all.map((c) => c[0]).join('\n')), 'unverifiable');
+  }
+
+  /**
+   * Add `text` as a candidate for its index unless it is there already, its index holds the
+   * maximum, or the group would hold more than the pending-parts budget. True if added.
+   */
+  static #addPartCandidate(
+    group: ReturnType<typeof parsePartGroup>,
+    text: string,
+    slot: { index: number; total: number },
+  ): boolean {
+    if (group.parts.includes(text)) return false;
+    const same = group.slots.filter((s) => s.index === slot.index && s.total === slot.total);
+    if (same.length >= SottoVault.#PART_CANDIDATES) return false;
+    const chars = group.parts.reduce((sum, p) => sum + p.length, 0);
+    if (chars + text.length > MAX_PENDING_PART_CHARS) return false;
+    group.parts.push(text);
+    group.slots.push({ index: slot.index, total: slot.total });
+    return true;
+  }
+
+  /** The candidate texts for each index (index - 1) of a `total`-part message, oldest first. */
+  static #partCandidates(group: ReturnType<typeof parsePartGroup>, total: number): string[][] {
+    const byIndex = Array.from({ length: total }, (): string[] => []);
+    group.parts.forEach((text, i) => {
+      const slot = group.slots[i]!;
+      if (slot.total === total) byIndex[slot.index - 1]!.push(text);
+    });
+    return byIndex;
+  }
+
+  /** One text per index, in order of arrival, at most `#PART_COMBINATIONS` of them. */
+  static *#partCombinations(candidates: string[][]): Generator<string[]> {
+    if (candidates.some((c) => c.length === 0)) return;
+    const at = candidates.map(() => 0);
+    for (let n = 0; n < SottoVault.#PART_COMBINATIONS; n++) {
+      yield candidates.map((c, i) => c[at[i]!]!);
+      let i = 0;
+      while (i < at.length && ++at[i]! === candidates[i]!.length) {
+        at[i] = 0;
+        i++;
+      }
+      if (i === at.length) return;
+    }
   }
 
   /**

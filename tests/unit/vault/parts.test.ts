@@ -1,9 +1,19 @@
 // Envelopes longer than the host's limit travel as parts: collected until complete.
 import { describe, expect, it } from 'vitest';
+import { concatBytes as concat } from '../../../lib/crypto/bytes';
+import { FRAME_PART } from '../../../lib/crypto/constants';
+import { encodeFrameText, parseText } from '../../../lib/crypto/envelope';
 import { openStore } from '../../../lib/store';
-import { asMessage, Clock, CONV, connect, DAY, person } from './helpers';
+import { parsePartGroup } from '../../../lib/vault/records';
+import { asMessage, Clock, CONV, connect, DAY, deliverParts, person } from './helpers';
 
 const LIMIT = 2_500; // small, so a few KB of text needs several parts
+
+/** A well-formed part with the same id, index and count but other bytes (variant `n`). */
+function forge(part: string, n: number): string {
+  const at = 100 + 10 * n;
+  return `${part.slice(0, at)}${part[at] === 'A' ? 'B' : 'A'}${part.slice(at + 1)}`;
+}
 
 describe('multi-part envelopes', () => {
   it('collects parts in any order, decrypts once complete, and recognises every part afterwards', async () => {
@@ -56,24 +66,91 @@ describe('multi-part envelopes', () => {
     expect(asMessage(last!)).toEqual({ messageId: out.messageId, state: 'decrypted' });
   });
 
-  it('a damaged part makes the message unverifiable; parts from another conversation do not mix', async () => {
+  it('a forged part shown before the real one does not stop the message; parts from another conversation do not mix', async () => {
     const alice = await person('alice', undefined, { partLimit: LIMIT });
     const bob = await person('bob', undefined, { partLimit: LIMIT });
     await connect(alice, bob);
     const out = await alice.vault.encrypt(CONV, 'bob', 'y'.repeat(5_000));
-    // The middle part is altered (a well-formed part with wrong bytes).
-    const parts = [...out.parts];
-    const mid = parts[1]!;
-    parts[1] = `${mid.slice(0, 100)}${mid[100] === 'A' ? 'B' : 'A'}${mid.slice(101)}`;
     // In a different conversation the same parts start their own collection.
     expect((await bob.see('conv-elsewhere', 'alice', 'in', out.parts[0]!)).kind).toBe(
       'part-pending',
     );
-    let last = null;
-    for (const p of parts) last = await bob.see(CONV, 'alice', 'in', p);
-    const r = asMessage(last!);
+    // The host shows a forged part 2 (well-formed, same part id, wrong bytes) first…
+    const forged = forge(out.parts[1]!, 0);
+    for (const p of [out.parts[0]!, forged, ...out.parts.slice(2)]) {
+      // …so nothing joins yet: every row waits for the rest, none is marked unverifiable.
+      expect((await bob.see(CONV, 'alice', 'in', p)).kind).toBe('part-pending');
+    }
+    // The real part 2 still makes the message.
+    expect(asMessage(await bob.see(CONV, 'alice', 'in', out.parts[1]!))).toEqual({
+      messageId: out.messageId,
+      state: 'decrypted',
+    });
+    expect((await bob.vault.getMessage(out.messageId))?.text).toBe('y'.repeat(5_000));
+    // The forged text, shown again later, answers with the message like any part of it.
+    expect(asMessage(await bob.see(CONV, 'alice', 'in', forged)).messageId).toBe(out.messageId);
+  });
+
+  it('a part claiming another part count, shown first, does not shut the real parts out', async () => {
+    const alice = await person('alice', undefined, { partLimit: LIMIT });
+    const bob = await person('bob', undefined, { partLimit: LIMIT });
+    await connect(alice, bob);
+    const out = await alice.vault.encrypt(CONV, 'bob', 'v'.repeat(5_000));
+    const parsed = parseText(out.parts[1]!);
+    if (!parsed.ok || parsed.value.frame.kind !== 'part') throw new Error('not a part');
+    const { messageId, index, total, chunk } = parsed.value.frame;
+    const recounted = encodeFrameText(
+      concat(Uint8Array.of(FRAME_PART), messageId, Uint8Array.of(index, total + 1), chunk),
+    );
+    expect((await bob.see(CONV, 'alice', 'in', recounted)).kind).toBe('part-pending');
+    expect(asMessage(await deliverParts(bob, CONV, 'alice', out.parts))).toEqual({
+      messageId: out.messageId,
+      state: 'decrypted',
+    });
+  });
+
+  it('candidates are bounded: once every index is full of texts that do not join, the message is unverifiable', async () => {
+    const alice = await person('alice', undefined, { partLimit: LIMIT });
+    const bob = await person('bob', undefined, { partLimit: LIMIT });
+    await connect(alice, bob);
+    const out = await alice.vault.encrypt(CONV, 'bob', 'u'.repeat(5_000));
+    const forgeries = out.parts.flatMap((p) => [0, 1, 2, 3].map((n) => forge(p, n)));
+    const answers = [];
+    for (const f of forgeries) answers.push(await bob.see(CONV, 'alice', 'in', f));
+    expect(answers.slice(0, -1).every((a) => a.kind === 'part-pending')).toBe(true);
+    const r = asMessage(answers.at(-1)!);
     expect(r.state).toBe('error');
     expect((await bob.vault.getMessage(r.messageId))?.error).toBe('unverifiable');
+    // The real parts come too late: every index already holds its four candidates.
+    const late = asMessage(await deliverParts(bob, CONV, 'alice', out.parts));
+    expect(late).toEqual(r);
+    expect(await bob.vault.getMessage(out.messageId)).toBeNull();
+  });
+
+  it('a part group stored before candidates were kept is read as one candidate per index', () => {
+    const old = {
+      conversationId: CONV,
+      partId: 'ab'.repeat(8),
+      total: 3,
+      firstSeen: 5,
+      parts: ['SOTTO1.one.', '', 'SOTTO1.three.'],
+      messageId: null,
+    };
+    expect(parsePartGroup(old)).toEqual({
+      ...old,
+      parts: ['SOTTO1.one.', 'SOTTO1.three.'],
+      slots: [
+        { index: 1, total: 3 },
+        { index: 3, total: 3 },
+      ],
+    });
+    const done = { ...old, parts: [], messageId: 'cd'.repeat(32) };
+    expect(parsePartGroup(done)).toEqual({ ...done, slots: [] });
+    // A new record's slots must match its candidates.
+    expect(() => parsePartGroup({ ...old, slots: [{ index: 1, total: 3 }] })).toThrow();
+    expect(() =>
+      parsePartGroup({ ...old, parts: ['a'], slots: [{ index: 4, total: 3 }] }),
+    ).toThrow();
   });
 
   it('after a restore without history, old parts are collected again (and answered, not left pending)', async () => {
