@@ -77,6 +77,22 @@ export interface ContactRecord {
    * ratchet); dropped when their key changes. Added by `lib/vault` (optional).
    */
   presenceAddress?: string;
+  /**
+   * A different identity key the host showed for this handle (in an invite or a session
+   * start), never applied on arrival: it waits here until the user keeps the pinned key,
+   * trusts this one, or blocks both (`lib/vault/contacts.ts`). Optional within format 2.
+   */
+  pendingKey?: PendingKey;
+  /** The user blocked this contact: nothing is sent to them, and what comes is held. */
+  blockedAt?: number;
+}
+
+/** A new identity key for a pinned handle, awaiting the user's decision. */
+export interface PendingKey {
+  identityKey: Uint8Array;
+  dhKey: Uint8Array;
+  /** When it was first shown to us. */
+  seenAt: number;
 }
 
 /** Contact record as schema v1 wrote it (record format 1); upgraded on read. */

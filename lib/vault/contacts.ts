@@ -2,10 +2,13 @@
  * Trust on first use, as pure functions over `ContactRecord`s.
  *
  * - The first identity key seen for a handle (in an invite or an init) is pinned.
- * - A different key later replaces the pin, goes into `keyHistory`, and sets `keyChangedAt`
- *   (loud in the UI). If the contact was verified, verification becomes `changed`: sending is
- *   blocked and text from the new key is held until the user approves the change (or
- *   verifies the new key).
+ * - A different key later is **never applied on arrival**: the host can post anything "from"
+ *   anyone, including a session start made by a fresh Sotto logged in as the contact. It is
+ *   kept as `pendingKey`; sending to the contact waits and text from that key is held until
+ *   the user decides in a trusted extension window: keep the pinned key, trust the new one,
+ *   or block both (`decideKey`).
+ * - Records written before pending keys existed may carry `verification: 'changed'` (the old
+ *   rule re-pinned at once and blocked a verified contact); they keep blocking until approved.
  */
 import { bytesEqual } from '../crypto';
 import type { ContactRecord } from '../store';
@@ -18,13 +21,22 @@ export interface SeenIdentity {
   dhKey: Uint8Array;
 }
 
-/** The contact after seeing `seen` from `handle` at `now`; `changed` if anything differs. */
-export function pinIdentity(
+/** What seeing an identity did to the contact. */
+export type Sighting =
+  /** First key for this handle: pinned (trust on first use). */
+  | 'pinned'
+  /** The pinned key (perhaps with an X25519 key we had not recorded). */
+  | 'same'
+  /** A different key: pending the user's decision; nothing about the pin changed. */
+  | 'pending';
+
+/** The contact after seeing `seen` from `handle` at `now`; `changed` if the record differs. */
+export function observeIdentity(
   current: ContactRecord | undefined,
   handle: string,
   seen: SeenIdentity,
   now: number,
-): { contact: ContactRecord; changed: boolean; keyChanged: boolean } {
+): { contact: ContactRecord; changed: boolean; sighting: Sighting } {
   if (!current) {
     return {
       contact: {
@@ -36,70 +48,121 @@ export function pinIdentity(
         verification: { state: 'unverified' },
       },
       changed: true,
-      keyChanged: false,
+      sighting: 'pinned',
     };
   }
   if (bytesEqual(current.identityKey, seen.signingKey)) {
     if (current.dhKey && bytesEqual(current.dhKey, seen.dhKey)) {
-      return { contact: current, changed: false, keyChanged: false };
+      return { contact: current, changed: false, sighting: 'same' };
     }
     // The signing key vouches for the X25519 key, so a new one under the same signing key
     // is the same identity; record it (older records lack it).
-    return { contact: { ...current, dhKey: seen.dhKey.slice() }, changed: true, keyChanged: false };
+    return {
+      contact: { ...current, dhKey: seen.dhKey.slice() },
+      changed: true,
+      sighting: 'same',
+    };
   }
-  const previous = current.keyHistory[current.keyHistory.length - 1];
-  const since = previous ? previous.replacedAt : current.firstSeen;
-  const keyHistory = [
-    ...current.keyHistory,
-    { identityKey: current.identityKey, firstSeen: since, replacedAt: now },
-  ].slice(-MAX_KEY_HISTORY);
-  const v = current.verification;
-  const verification: ContactRecord['verification'] =
-    v.state === 'verified'
-      ? { state: 'changed', at: now, previouslyVerifiedKey: current.identityKey }
-      : v.state === 'changed'
-        ? { state: 'changed', at: now, previouslyVerifiedKey: v.previouslyVerifiedKey }
-        : { state: 'unverified' };
-  // A new key is a new installation: its presence address is not the old one's.
-  const { presenceAddress: _oldAddress, ...kept } = current;
+  const pending = current.pendingKey;
+  if (pending && bytesEqual(pending.identityKey, seen.signingKey)) {
+    return { contact: current, changed: false, sighting: 'pending' };
+  }
+  // The newest unknown key is the one the user is asked about (an earlier pending one had no
+  // decision; its messages stay held either way).
   return {
     contact: {
-      ...kept,
-      identityKey: seen.signingKey.slice(),
-      dhKey: seen.dhKey.slice(),
-      keyHistory,
-      verification,
-      keyChangedAt: now,
+      ...current,
+      pendingKey: { identityKey: seen.signingKey.slice(), dhKey: seen.dhKey.slice(), seenAt: now },
     },
     changed: true,
-    keyChanged: true,
+    sighting: 'pending',
   };
 }
 
-/** Sending to this contact is blocked until the key change is approved. */
+/** Sending to this contact waits for a decision (pending key, blocked, or an old-style change). */
 export function sendingBlocked(contact: ContactRecord | undefined): boolean {
-  return contact?.verification.state === 'changed';
-}
-
-/** Text from `signingKey` must be held (shown as `key-changed`) for now. */
-export function heldFrom(contact: ContactRecord | undefined, signingKey: Uint8Array): boolean {
-  return sendingBlocked(contact) && bytesEqual(contact!.identityKey, signingKey);
-}
-
-/** The user re-approves after a key change: unverified (the new key is not verified), quiet. */
-export function approveChange(contact: ContactRecord): ContactRecord {
-  const { keyChangedAt: _dropped, ...rest } = contact;
-  return {
-    ...rest,
-    verification:
-      contact.verification.state === 'changed' ? { state: 'unverified' } : contact.verification,
-  };
+  return (
+    contact !== undefined &&
+    (contact.pendingKey !== undefined ||
+      contact.blockedAt !== undefined ||
+      contact.verification.state === 'changed')
+  );
 }
 
 /**
- * Mark verified (the user compared safety numbers of the *current* key: that also settles a
- * key change) or unverified. Marking a `changed` contact unverified keeps it `changed`: only
- * an explicit approval or a verification lifts the block.
+ * Whether text from `senderKey` is held (shown as "from a new key — not yet trusted") rather
+ * than read: any key but the pinned one, anything while blocked, and the pinned key of an
+ * old-style change not yet approved. With no contact (removed since) nobody vouches for it.
+ */
+export function heldFrom(contact: ContactRecord | undefined, senderKey: Uint8Array): boolean {
+  if (!contact) return true;
+  return (
+    contact.blockedAt !== undefined ||
+    contact.verification.state === 'changed' ||
+    !bytesEqual(contact.identityKey, senderKey)
+  );
+}
+
+/** The user's answer to a pending key (or to a block, or an old-style change). */
+export type KeyDecision = 'keep' | 'trust' | 'block';
+
+/**
+ * The contact after the user's decision, and the key sessions may now send to (`null`: none).
+ * - keep: the pinned key stays; the pending one is dropped; a block is lifted.
+ * - trust: the pending key becomes the pinned one (the old goes to history, unverified: the
+ *   user has not compared safety numbers for it); a block is lifted.
+ * - block: neither key sends, and what comes is held (a pending key stays on record).
+ */
+export function decideKey(
+  contact: ContactRecord,
+  decision: KeyDecision,
+  now: number,
+): ContactRecord {
+  const { pendingKey, blockedAt: _unblocked, keyChangedAt: _acknowledged, ...rest } = contact;
+  switch (decision) {
+    case 'block':
+      // The pending key stays on record, so a block can later be lifted either way.
+      return { ...rest, ...(pendingKey ? { pendingKey } : {}), blockedAt: now };
+    case 'keep':
+      return {
+        ...rest,
+        verification:
+          contact.verification.state === 'changed' ? { state: 'unverified' } : contact.verification,
+      };
+    case 'trust': {
+      if (!pendingKey) {
+        // An old-style change (already re-pinned) or a block: acknowledge, unverified.
+        return {
+          ...rest,
+          verification:
+            contact.verification.state === 'changed'
+              ? { state: 'unverified' }
+              : contact.verification,
+        };
+      }
+      const previous = contact.keyHistory[contact.keyHistory.length - 1];
+      const since = previous ? previous.replacedAt : contact.firstSeen;
+      const keyHistory = [
+        ...contact.keyHistory,
+        { identityKey: contact.identityKey, firstSeen: since, replacedAt: now },
+      ].slice(-MAX_KEY_HISTORY);
+      // A new key is a new installation: its presence address is not the old one's.
+      const { presenceAddress: _oldAddress, ...kept } = rest;
+      return {
+        ...kept,
+        identityKey: pendingKey.identityKey.slice(),
+        dhKey: pendingKey.dhKey.slice(),
+        keyHistory,
+        verification: { state: 'unverified' },
+      };
+    }
+  }
+}
+
+/**
+ * Mark verified (the user compared safety numbers of the *pinned* key) or unverified.
+ * Verifying does not settle a pending key (that needs a decision about that key), but it does
+ * settle an old-style change, whose new key is the pinned one.
  */
 export function setVerification(
   contact: ContactRecord,

@@ -129,3 +129,46 @@ export function sendingSession(
   if (!s?.state.cks || !bytesEqual(s.state.theirSigningKey, contact.identityKey)) return null;
   return s;
 }
+
+/**
+ * A session they initiated from a key that is not the pinned one (pending the user's
+ * decision): it is kept, so its messages decrypt and are held, but nothing changes which
+ * session sends, and the invite marks stay as they were.
+ */
+export function addUntrusted(
+  c: ConversationState,
+  s: StoredSession,
+  now: number,
+): ConversationState {
+  return prune({ ...c, sessions: [...c.sessions, s] }, now);
+}
+
+/**
+ * The conversation after the user decided about the contact's key (`pinnedKey` is the key
+ * pinned now). Trusting a new key sends on the newest session with it that can send; keeping
+ * the old key drops the sessions of any other key, so they decrypt nothing more; blocking
+ * changes no session.
+ * Returns `c` itself when nothing changes.
+ */
+export function afterKeyDecision(
+  c: ConversationState,
+  pinnedKey: Uint8Array,
+  decision: 'keep' | 'trust' | 'block',
+): ConversationState {
+  // Blocked, everything is held and nothing sends (contacts.ts); sessions stay for a later
+  // decision either way.
+  if (decision === 'block') return c;
+  if (decision === 'trust') {
+    const active = findSession(c, c.activeSessionId ?? '');
+    if (active?.state.cks && bytesEqual(active.state.theirSigningKey, pinnedKey)) return c;
+    const candidates = c.sessions
+      .filter((s) => s.state.cks && bytesEqual(s.state.theirSigningKey, pinnedKey))
+      .sort((a, b) => b.createdAt - a.createdAt);
+    const chosen = candidates[0];
+    return chosen ? { ...c, activeSessionId: chosen.state.sessionId } : c;
+  }
+  const kept = c.sessions.filter((s) => bytesEqual(s.state.theirSigningKey, pinnedKey));
+  if (kept.length === c.sessions.length) return c;
+  const activeKept = kept.some((s) => s.state.sessionId === c.activeSessionId);
+  return { ...c, sessions: kept, activeSessionId: activeKept ? c.activeSessionId : null };
+}

@@ -34,7 +34,7 @@ export type ErrorReason =
   | 'unverifiable'
   /** Bound to another conversation or partner than the one it is shown in. */
   | 'other-conversation'
-  /** From a verified contact's new, not yet approved, identity key. */
+  /** From an identity key the user has not trusted (pending, kept out, or blocked). */
   | 'key-changed'
   /** Would need more than MAX_SKIP skipped message keys. */
   | 'too-many-skipped'
@@ -57,8 +57,12 @@ export interface ContactView {
   /** 60 digits, the same on both sides ('' if their X25519 key was never seen). */
   safetyNumber: string;
   verified: boolean;
-  /** Their key changed and the user has not approved (or verified) the new one. */
+  /** A new key waits for the user's decision (or an old-style change was not approved). */
   keyChanged: boolean;
+  /** The new key the host showed for them, never applied until the user trusts it. */
+  pendingKey: { fingerprint: string; safetyNumber: string; seen: number } | null;
+  /** The user blocked them: nothing is sent, and what comes is held. */
+  blocked: boolean;
   firstSeen: number;
   /** Keys they used before the current one, oldest first; `seen` = first seen. */
   keyHistory: { fingerprint: string; seen: number }[];
@@ -66,7 +70,13 @@ export interface ContactView {
 
 /** What the compose UI should offer for a conversation. */
 export interface ComposeTarget {
-  state: 'no-session' | 'invite-sent' | 'invite-received' | 'ready' | 'key-changed-blocked';
+  state:
+    | 'no-session'
+    | 'invite-sent'
+    | 'invite-received'
+    | 'ready'
+    | 'key-changed-blocked'
+    | 'blocked';
   contact: ContactView | null;
 }
 
@@ -141,7 +151,10 @@ export interface Vault {
 
   contact(handle: string): Promise<ContactView | null>;
   setVerified(handle: string, verified: boolean): Promise<void>;
+  /** Trust the pending (or changed) key: the same as `decideKey(handle, 'trust')`. */
   approveKeyChange(handle: string): Promise<void>;
+  /** The user's decision about a contact's pending key: keep the pinned one, trust, block. */
+  decideKey(handle: string, decision: 'keep' | 'trust' | 'block'): Promise<void>;
   /** Every contact, by handle. */
   contacts(): Promise<ContactView[]>;
   /** Forget a contact's pinned key and sessions (history stays). */

@@ -74,7 +74,14 @@ import {
   PRESENCE_ADDRESS_NAME,
   withPresenceAddress,
 } from './calls';
-import { approveChange, heldFrom, pinIdentity, sendingBlocked, setVerification } from './contacts';
+import {
+  decideKey,
+  heldFrom,
+  type KeyDecision,
+  observeIdentity,
+  sendingBlocked,
+  setVerification,
+} from './contacts';
 import { decodeContent, encodeAccept, encodeText } from './content';
 import { isVaultError, toVaultError, VAULT_MESSAGES, VaultError } from './errors';
 import {
@@ -105,7 +112,15 @@ import {
   serialiseConversation,
   sessionIndexName,
 } from './records';
-import { addInitiated, addResponded, findSession, sendingSession, touched } from './sessions';
+import {
+  addInitiated,
+  addResponded,
+  addUntrusted,
+  afterKeyDecision,
+  findSession,
+  sendingSession,
+  touched,
+} from './sessions';
 import type {
   CallTarget,
   ComposeTarget,
@@ -337,7 +352,22 @@ class SottoVault implements Vault {
       fingerprint: fingerprintOf(contact.identityKey),
       safetyNumber: this.#safetyNumber(me, contact),
       verified: contact.verification.state === 'verified',
-      keyChanged: contact.verification.state === 'changed' || contact.keyChangedAt !== undefined,
+      keyChanged:
+        contact.pendingKey !== undefined ||
+        contact.verification.state === 'changed' ||
+        contact.keyChangedAt !== undefined,
+      pendingKey: contact.pendingKey
+        ? {
+            fingerprint: fingerprintOf(contact.pendingKey.identityKey),
+            safetyNumber: this.#safetyNumber(me, {
+              ...contact,
+              identityKey: contact.pendingKey.identityKey,
+              dhKey: contact.pendingKey.dhKey,
+            }),
+            seen: contact.pendingKey.seenAt,
+          }
+        : null,
+      blocked: contact.blockedAt !== undefined,
       firstSeen: contact.firstSeen,
       keyHistory: contact.keyHistory.map((k) => ({
         fingerprint: fingerprintOf(k.identityKey),
@@ -504,6 +534,7 @@ class SottoVault implements Vault {
         : null;
       const target = (state: ComposeTarget['state']): ComposeTarget => ({ state, contact });
       if (snap.state && snap.state.handle !== handle) return target('no-session');
+      if (snap.contact?.blockedAt !== undefined) return target('blocked');
       if (sendingBlocked(snap.contact)) return target('key-changed-blocked');
       const inviteKey = bundleSigningKey(snap.invite?.bundle);
       const inviteOpen =
@@ -745,8 +776,8 @@ class SottoVault implements Vault {
             async (tx) => {
               if (revOf(await tx.get('sessions', conv)) !== (snap.state?.rev ?? null)) return false;
               const contact = await tx.get('contacts', invite.peer);
-              const pin = pinIdentity(contact, invite.peer, bundle.identity, now);
-              if (pin.keyChanged) return false; // changed under us: look again
+              const pin = observeIdentity(contact, invite.peer, bundle.identity, now);
+              if (pin.sighting === 'pending') return false; // changed under us: look again
               if (pin.changed) await tx.put('contacts', pin.contact);
               const updated: StoredSession = { ...session, state: out.state, lastUsedAt: now };
               const base = snap.state ?? emptyConversation(invite.peer);
@@ -931,7 +962,9 @@ class SottoVault implements Vault {
         const record = await tx.get('sessions', ctx.conversationId);
         const state = record ? parseConversation(record.state) : emptyConversation(ctx.handle);
         if (state.handle !== ctx.handle) return { kind: 'error', reason: 'other-conversation' };
-        const pin = pinIdentity(
+        // A new key for a pinned handle only becomes pending (contacts.ts): the host can post
+        // an invite "from" anyone.
+        const pin = observeIdentity(
           await tx.get('contacts', ctx.handle),
           ctx.handle,
           bundle.identity,
@@ -1059,7 +1092,7 @@ class SottoVault implements Vault {
         async (tx) => {
           if (revOf(await tx.get('sessions', conv)) !== (snap.state?.rev ?? null)) return null;
           if (await tx.get('settings', sessionIndexName(sessionId))) return null;
-          const pin = pinIdentity(
+          const pin = observeIdentity(
             await tx.get('contacts', ctx.handle),
             ctx.handle,
             theirIdentity,
@@ -1067,7 +1100,13 @@ class SottoVault implements Vault {
           );
           if (pin.changed) await tx.put('contacts', pin.contact);
           const base = snap.state ?? emptyConversation(ctx.handle);
-          await this.#putConversation(tx, conv, addResponded(base, session, now));
+          // A session from a key the user has not trusted decrypts (its text is held) but
+          // never sends: anyone, the host included, can start one in the contact's name.
+          const next =
+            pin.sighting === 'pending'
+              ? addUntrusted(base, session, now)
+              : addResponded(base, session, now);
+          await this.#putConversation(tx, conv, next);
           const entry: SessionIndexEntry = {
             conversationId: conv,
             handle: ctx.handle,
@@ -1108,16 +1147,15 @@ class SottoVault implements Vault {
       // It authenticated and its key is used up: the failure is the message's own, so it is
       // stored under the message id and answered the same wherever it is shown again.
       record = { ...base, kind: 'error', text: '', error: decoded.reason };
-    } else if (decoded.content.type === 'accept') {
-      record = { ...base, kind: 'accept', text: '' };
     } else {
-      const held = heldFrom(contact, session.state.theirSigningKey);
-      record = {
-        ...base,
-        kind: 'text',
-        text: decoded.content.text,
-        ...(held ? { heldFor: session.state.theirSigningKey.slice() } : {}),
-      };
+      // From a key the user has not trusted: kept, but held (shown as such) until they do.
+      const held = heldFrom(contact, session.state.theirSigningKey)
+        ? { heldFor: session.state.theirSigningKey.slice() }
+        : {};
+      record =
+        decoded.content.type === 'accept'
+          ? { ...base, kind: 'accept', text: '', ...held }
+          : { ...base, kind: 'text', text: decoded.content.text, ...held };
     }
     // Where they listen for calls rides along inside the ratchet (lib/vault/content.ts).
     if (decoded.ok) {
@@ -1399,12 +1437,29 @@ class SottoVault implements Vault {
   }
 
   approveKeyChange(handle: string): Promise<void> {
+    return this.decideKey(handle, 'trust');
+  }
+
+  /**
+   * The user's decision about a contact's key (taken in a trusted extension surface): the
+   * contact record and, in every conversation with them, which session may send.
+   */
+  decideKey(handle: string, decision: KeyDecision): Promise<void> {
     return this.#guard(async () => {
       const h = this.#handle(handle);
-      const found = await this.#store.transact(['contacts'], async (tx) => {
+      if (decision !== 'keep' && decision !== 'trust' && decision !== 'block') throw badInput();
+      const now = this.#now();
+      const found = await this.#store.transact(['contacts', 'sessions'], async (tx) => {
         const record = await tx.get('contacts', h);
         if (!record) return false;
-        await tx.put('contacts', approveChange(record));
+        const decided = decideKey(record, decision, now);
+        await tx.put('contacts', decided);
+        for (const conversation of await tx.getAll('sessions')) {
+          const state = parseConversation(conversation.state);
+          if (state.handle !== h) continue;
+          const next = afterKeyDecision(state, decided.identityKey, decision);
+          if (next !== state) await this.#putConversation(tx, conversation.contact, next);
+        }
         return true;
       });
       if (!found) throw badInput(VAULT_MESSAGES.noContact);

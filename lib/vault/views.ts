@@ -34,7 +34,7 @@ export function stateOf(rec: MessageRecord, contact: ContactRecord | undefined):
       if (rec.direction === 'out') return 'invite';
       return rec.acceptedAt !== undefined ? 'accepted' : 'invite';
     case 'accept':
-      return 'accepted';
+      return isHeld(rec, contact) ? 'error' : 'accepted';
     default:
       return 'error';
   }
@@ -46,7 +46,13 @@ function errorOf(rec: MessageRecord, contact: ContactRecord | undefined): ErrorR
       ? (rec.error as ErrorReason)
       : 'unverifiable';
   }
-  if (rec.kind === 'text' && rec.direction === 'in' && isHeld(rec, contact)) return 'key-changed';
+  if (
+    (rec.kind === 'text' || rec.kind === 'accept') &&
+    rec.direction === 'in' &&
+    isHeld(rec, contact)
+  ) {
+    return 'key-changed';
+  }
   return null;
 }
 
