@@ -2,6 +2,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { callDefaultsFromEnv } from './lib/config/build-defaults';
 import { inEnglish } from './lib/i18n/english';
+import { FRAME_PAGES } from './lib/rpc/sender';
 import { HOST_MATCHES } from './lib/sites/hosts';
 
 // A bad SOTTO_* value must stop the build rather than ship an extension that cannot call.
@@ -43,7 +44,9 @@ export default defineConfig({
     host_permissions: HOST_MATCHES,
     web_accessible_resources: [
       {
-        resources: ['compose.html', 'reader.html'],
+        // The only pages x.com can embed; lib/rpc/sender.ts refuses them anything that
+        // changes trust, so the list lives there.
+        resources: [...FRAME_PAGES],
         matches: HOST_MATCHES,
       },
     ],

@@ -6,6 +6,7 @@ import Peer from 'peerjs';
 import { browser } from 'wxt/browser';
 import { type ConfigAnswer, Presence } from '@/lib/calls/presence';
 import { callVault } from '@/lib/rpc/client';
+import { type InternalSenderInfo, isInternalSender } from '@/lib/rpc/internal-sender';
 
 const presence = new Presence({
   async config(): Promise<ConfigAnswer> {
@@ -24,8 +25,12 @@ const presence = new Presence({
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 });
 
-browser.runtime.onMessage.addListener((message: unknown, sender: { id?: string }) => {
-  if (sender.id !== browser.runtime.id) return;
+const extension = { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
+
+browser.runtime.onMessage.addListener((message: unknown, sender: InternalSenderInfo) => {
+  // Only the background (and Sotto's own top-level pages) may restart or decline: never a
+  // content script, nor an extension frame inside a web page.
+  if (!isInternalSender(sender, extension)) return;
   const query = message as {
     sottoPresence?: unknown;
     callerPeerId?: unknown;

@@ -1,10 +1,14 @@
 /**
  * Every request an extension context may send to the vault (the background), in one place.
  *
- * Each entry says who may ask (`callers`) and what goes in and out. Two kinds of caller:
+ * Each entry says who may ask (`callers`) and what goes in and out. Three kinds of caller:
  * - `content`: the x.com content script. It handles ciphertext and opaque ids only, so no
  *   request it may make returns plaintext or key material (isolation rule 2).
- * - `page`: an extension page (popup, options, compose/reader frames, call window).
+ * - `frame`: the compose and reader frames, extension pages x.com embeds. The page cannot
+ *   read them but can restyle and cover them, so no request a frame may make changes trust
+ *   (isolation rule 3): they open the decision window instead.
+ * - `page`: an extension page x.com cannot embed (popup, options, contacts, the call and
+ *   decision windows).
  */
 
 import type { DtlsFingerprint } from '../calls/sdp';
@@ -23,7 +27,7 @@ import type { RpcErrorCode } from './errors';
 /** Bumped when a request changes shape; a vault drops messages of another version. */
 export const RPC_VERSION = 2;
 
-export type Caller = 'content' | 'page';
+export type Caller = 'content' | 'frame' | 'page';
 
 export interface VaultStatus {
   /** Extension version from the manifest. */
@@ -79,7 +83,7 @@ export type IngestRowAnswer = { ok: true; value: IngestResult } | { ok: false; c
 
 export interface VaultRequests {
   /** Liveness and lock state; safe for anyone. */
-  status: { callers: 'content' | 'page'; input: Empty; output: VaultStatus };
+  status: { callers: 'content' | 'frame' | 'page'; input: Empty; output: VaultStatus };
   /** The content script announces itself for a tab. */
   'content.hello': { callers: 'content'; input: { site: 'x' }; output: { tabId: number } };
   /**
@@ -93,7 +97,11 @@ export interface VaultRequests {
     output: IngestRowAnswer[];
   };
   /** What the compose button should offer here. */
-  'compose.target': { callers: 'content' | 'page'; input: ConversationRef; output: ComposeTarget };
+  'compose.target': {
+    callers: 'content' | 'frame' | 'page';
+    input: ConversationRef;
+    output: ComposeTarget;
+  };
   /** Whether a call button can place a call to this person; never keys or ids. */
   'call.target': { callers: 'content' | 'page'; input: { handle: string }; output: CallTargetView };
   /** A call button was clicked (trusted): open the call window, which takes it from there. */
@@ -105,24 +113,50 @@ export interface VaultRequests {
 
   /** Encrypt and send through the embedding tab's composer (compose frame only). */
   'compose.send': {
-    callers: 'page';
+    callers: 'frame' | 'page';
     input: ConversationRef & { text: string };
     output: SendOutcome;
   };
   /** Send an invitation through the embedding tab's composer. */
-  'compose.invite': { callers: 'page'; input: ConversationRef; output: SendOutcome };
-  'draft.get': { callers: 'page'; input: { conversationId: string }; output: { text: string } };
-  'draft.save': { callers: 'page'; input: { conversationId: string; text: string }; output: Empty };
+  'compose.invite': { callers: 'frame' | 'page'; input: ConversationRef; output: SendOutcome };
+  'draft.get': {
+    callers: 'frame' | 'page';
+    input: { conversationId: string };
+    output: { text: string };
+  };
+  'draft.save': {
+    callers: 'frame' | 'page';
+    input: { conversationId: string; text: string };
+    output: Empty;
+  };
   /** Plaintext for a reader frame. */
-  'message.get': { callers: 'page'; input: { messageId: string }; output: MessageView | null };
+  'message.get': {
+    callers: 'frame' | 'page';
+    input: { messageId: string };
+    output: MessageView | null;
+  };
   /** A conversation's messages, oldest first (history views). */
   'conversation.messages': {
-    callers: 'page';
+    callers: 'frame' | 'page';
     input: { conversationId: string; limit: number };
     output: MessageView[];
   };
-  /** Accept an invite shown in a reader frame; the reply is sent through the tab. */
+  /** Accept an invite (trusted pages only); the reply is sent through the tab that asked. */
   'invite.accept': { callers: 'page'; input: { messageId: string }; output: SendOutcome };
+
+  /**
+   * Open the decision window for a choice that changes trust (accept an invitation; keep,
+   * trust or block a contact's new key). The only thing the frames' trust buttons can do.
+   */
+  'decision.open': { callers: 'frame' | 'page'; input: DecisionRequest; output: Empty };
+  /** The decision window: what it was opened for (null once taken or gone). */
+  'decision.get': { callers: 'page'; input: { id: string }; output: DecisionView | null };
+  /** The decision window: the user's choice, carried out. */
+  'decision.take': {
+    callers: 'page';
+    input: { id: string; choice: DecisionChoice };
+    output: { delivery: SendOutcome['delivery'] | null };
+  };
 
   'identity.get': { callers: 'page'; input: Empty; output: { fingerprint: string } };
   'contact.get': { callers: 'page'; input: { handle: string }; output: ContactView | null };
@@ -194,6 +228,29 @@ export interface VaultRequests {
   'presence.status': { callers: 'page'; input: Empty; output: PresenceStatus };
 }
 
+/** What a decision window is opened for. */
+export type DecisionRequest =
+  | { kind: 'accept-invite'; messageId: string }
+  | { kind: 'key'; handle: string; conversationId: string | null };
+
+/**
+ * confirm: accept the invitation / trust the new key. keep: keep the pinned key (for an
+ * invitation: not now). block: neither key sends.
+ */
+export type DecisionChoice = 'confirm' | 'keep' | 'block';
+
+/** What the decision window shows: who, the key they have pinned, and the key on offer. */
+export interface DecisionView {
+  kind: DecisionRequest['kind'];
+  handle: string;
+  /** The contact as pinned now (null: a first contact, trust on first use). */
+  contact: ContactView | null;
+  /** The key this decision would trust: the invitation's, or the pending one. */
+  offered: { fingerprint: string; safetyNumber: string | null } | null;
+  /** The invitation was already accepted (nothing left to decide). */
+  done: boolean;
+}
+
 /** What a presence listener tells a caller after a ring. */
 export type RingAnswer = 'ringing' | 'busy' | 'unavailable' | 'refused';
 
@@ -218,19 +275,22 @@ export type RequestOutput<K extends RequestType> = VaultRequests[K]['output'];
 
 /** Which callers may send each request: the one table the router enforces. */
 export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
-  status: ['content', 'page'],
+  status: ['content', 'frame', 'page'],
   'content.hello': ['content'],
   'message.ingestRows': ['content'],
-  'compose.target': ['content', 'page'],
+  'compose.target': ['content', 'frame', 'page'],
   'call.target': ['content', 'page'],
   'call.start': ['content', 'page'],
-  'compose.send': ['page'],
-  'compose.invite': ['page'],
-  'draft.get': ['page'],
-  'draft.save': ['page'],
-  'message.get': ['page'],
-  'conversation.messages': ['page'],
+  'compose.send': ['frame', 'page'],
+  'compose.invite': ['frame', 'page'],
+  'draft.get': ['frame', 'page'],
+  'draft.save': ['frame', 'page'],
+  'message.get': ['frame', 'page'],
+  'conversation.messages': ['frame', 'page'],
   'invite.accept': ['page'],
+  'decision.open': ['frame', 'page'],
+  'decision.get': ['page'],
+  'decision.take': ['page'],
   'identity.get': ['page'],
   'contact.get': ['page'],
   'contact.verify': ['page'],

@@ -24,12 +24,28 @@ function originOf(url: string): string | null {
 }
 
 /**
- * Tells an extension page from the x.com content script by where the message came from,
- * never by anything the caller wrote into the message. Anything else is `null` (refused).
+ * The extension pages x.com may embed (the manifest's web-accessible resources). A page can
+ * restyle, cover and place such a frame under the cursor, so requests that change trust are
+ * never taken from them: they only open the decision window.
+ */
+export const FRAME_PAGES = ['compose.html', 'reader.html'] as const;
+
+/** Whether an extension URL is one of the pages x.com may embed. */
+export function isFramePage(url: string, extension: Extension): boolean {
+  const path = url.slice(extension.baseUrl.length).split(/[?#]/, 1)[0];
+  return (FRAME_PAGES as readonly string[]).includes(path ?? '');
+}
+
+/**
+ * Tells an extension page, an embeddable extension frame and the x.com content script apart
+ * by where the message came from, never by anything the caller wrote into the message.
+ * Anything else is `null` (refused).
  */
 export function classifySender(sender: SenderInfo, extension: Extension): Caller | null {
   if (sender.id !== extension.id || !sender.url) return null;
-  if (sender.url.startsWith(extension.baseUrl)) return 'page';
+  if (sender.url.startsWith(extension.baseUrl)) {
+    return isFramePage(sender.url, extension) ? 'frame' : 'page';
+  }
   if (sender.tab?.id !== undefined && isHostOrigin(originOf(sender.url))) return 'content';
   return null;
 }

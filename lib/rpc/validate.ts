@@ -118,6 +118,15 @@ export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
     limit: (value) => Number.isInteger(value) && (value as number) > 0 && (value as number) <= 1000,
   }),
   'invite.accept': shape({ messageId: isMessageId }),
+  'decision.open': (input): input is RequestInput<'decision.open'> =>
+    record({ kind: oneOf('accept-invite'), messageId: isMessageId })(input) ||
+    record({
+      kind: oneOf('key'),
+      handle: isHandleString,
+      conversationId: (value) => value === null || isId(value),
+    })(input),
+  'decision.get': shape({ id: isHex32 }),
+  'decision.take': shape({ id: isHex32, choice: oneOf('confirm', 'keep', 'block') }),
   'identity.get': shape({}),
   'contact.get': shape({ handle: isHandleString }),
   'contact.verify': shape({ handle: isHandleString, verified: isBool }),

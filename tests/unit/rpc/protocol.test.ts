@@ -20,6 +20,25 @@ describe('what the content script may ask', () => {
     ]);
   });
 
+  // Isolation rule 3: x.com can embed the compose and reader frames, restyle them (opacity 0)
+  // and place them under the cursor. Nothing a frame may ask changes whom Sotto trusts.
+  test('the frames x.com embeds can open the decision window but decide nothing themselves', () => {
+    const frameCallable = (Object.keys(ALLOWED_CALLERS) as RequestType[]).filter((type) =>
+      ALLOWED_CALLERS[type].includes('frame'),
+    );
+    expect(frameCallable.sort()).toEqual([
+      'compose.invite',
+      'compose.send',
+      'compose.target',
+      'conversation.messages',
+      'decision.open',
+      'draft.get',
+      'draft.save',
+      'message.get',
+      'status',
+    ]);
+  });
+
   test('every request has a guard and a caller list', () => {
     expect(Object.keys(INPUT_GUARDS).sort()).toEqual(Object.keys(ALLOWED_CALLERS).sort());
   });
