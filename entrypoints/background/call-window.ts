@@ -1,5 +1,9 @@
 import { browser } from 'wxt/browser';
-import { CALL_WINDOW_PORT, CallWindowTracker } from '@/lib/calls/window-port';
+import {
+  CALL_WINDOW_PORT,
+  type CallWindowCommand,
+  CallWindowTracker,
+} from '@/lib/calls/window-port';
 import { t } from '@/lib/i18n';
 import type { IncomingRing } from '@/lib/vault/calls';
 
@@ -63,7 +67,10 @@ export function focusCallOnNotificationClick(): void {
   });
 }
 
-const liveCalls = new Set<unknown>();
+type Port = ReturnType<typeof browser.runtime.connect>;
+
+/** Live call windows' ports, with what each reported (which call rings there, unanswered). */
+const liveCalls = new Map<Port, CallWindowTracker>();
 
 /**
  * Counts live call windows by their open ports; a closed window's port goes with it. A
@@ -77,8 +84,8 @@ export function trackCallWindows(onAbandoned: (callId: string) => void): void {
       port.disconnect();
       return;
     }
-    liveCalls.add(port);
     const tracker = new CallWindowTracker();
+    liveCalls.set(port, tracker);
     port.onMessage.addListener((message) => tracker.report(message));
     port.onDisconnect.addListener(() => {
       liveCalls.delete(port);
@@ -86,6 +93,24 @@ export function trackCallWindows(onAbandoned: (callId: string) => void): void {
       if (callId) onAbandoned(callId);
     });
   });
+}
+
+/**
+ * The caller of `callId` gave up: tells its window if it still rings unanswered (it ends as
+ * missed). False if no window rings for it (not yet registered, answered, or gone).
+ */
+export function cancelRingingWindow(callId: string): boolean {
+  for (const [port, tracker] of liveCalls) {
+    if (tracker.ringing() !== callId) continue;
+    const command: CallWindowCommand = { t: 'cancel' };
+    try {
+      port.postMessage(command);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** Whether a call is live in this browser: then a ring gets "busy". */

@@ -10,12 +10,13 @@ import type { PresenceStatus, RingAnswer } from '@/lib/rpc/protocol';
 import type { Handlers } from '@/lib/rpc/router';
 import type { Vault } from '@/lib/vault';
 import type { IncomingRing } from '@/lib/vault/calls';
-import { callInProgress, openRingingWindow } from './call-window';
+import { callInProgress, cancelRingingWindow, openRingingWindow } from './call-window';
 
 type CallRequest =
   | 'call.prepare'
   | 'call.bind'
   | 'call.ring'
+  | 'call.cancel'
   | 'call.incoming'
   | 'call.record'
   | 'calls.log'
@@ -84,6 +85,12 @@ export function createCallHandlers(deps: CallHandlerDeps): Pick<Handlers, CallRe
         signature: await vault.signCallBinding({ callId, own, peer }),
       })),
     'call.ring': async ({ ring: text }) => ({ answer: await ring(text) }),
+    // The caller took its ring back. A window still loading finds its ring gone; one ringing
+    // ends as missed (as logged when the ring arrived); an answered one ignores it.
+    'call.cancel': async ({ callId }) => {
+      if (!cancelRingingWindow(callId)) await browser.storage.session.remove(RING_KEY(callId));
+      return {};
+    },
     'call.incoming': async ({ callId }) => {
       const stored = (await browser.storage.session.get(RING_KEY(callId)))[RING_KEY(callId)];
       return (stored as IncomingRing | undefined) ?? null;

@@ -36,6 +36,7 @@ export default defineBackground({
     presence = startPresenceHost({
       config: async () => handlers['presence.config']({}, self),
       ring: async (ring) => (await handlers['call.ring']({ ring }, self)).answer,
+      cancel: (callId) => void handlers['call.cancel']({ callId }, self).catch(() => {}),
     });
     // The listener reads its settings when it connects: reconnect when they may have changed.
     for (const type of ['settings.set', 'vault.unlock', 'backup.import'] as const) {

@@ -60,6 +60,7 @@ export function configFailure(error: unknown): ConfigAnswer {
 export function startPresenceHost(local: {
   config(): Promise<PresenceConfig>;
   ring(ring: string): Promise<RingAnswer>;
+  cancel(callId: string): void;
 }): PresenceHost {
   const offscreen = (globalThis as unknown as { chrome?: { offscreen?: OffscreenApi } }).chrome
     ?.offscreen;
@@ -91,6 +92,7 @@ export function startPresenceHost(local: {
         (error: unknown) => configFailure(error),
       ),
     ring: local.ring,
+    cancel: local.cancel,
     createPeer: (id, options) => new Peer(id, options),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),

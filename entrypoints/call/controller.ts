@@ -3,30 +3,37 @@
  * SAS. The window renders `CallView`; everything that can fail ends in a state with a
  * sentence the user can act on (public/_locales, through texts.ts and t()).
  *
- * Caller: getUserMedia → signed ring to the callee's presence address → the callee's ringing
- * window gets its media (the preview) and opens a control connection to our per-call peer id
- * → accept → it calls us with its media → we answer with ours. Both then sign their view of
- * the DTLS fingerprints.
+ * Caller: getUserMedia → signed ring to the callee's presence address → the callee's window
+ * rings, without its camera/microphone and without any connection to us → Accept: it gets its
+ * media and opens a control connection to our per-call peer id → we offer our media, it
+ * answers with its own. Both then sign their view of the DTLS fingerprints; until the other's
+ * signature verifies, our tracks stay disabled and theirs are not shown or played
+ * (lib/calls/gate.ts), and without it within seconds the call fails.
  */
 import Peer, { type DataConnection, type MediaConnection } from 'peerjs';
 import { browser } from 'wxt/browser';
 import { type CallMedia, newPeerId } from '@/lib/calls';
 import { verifyBinding } from '@/lib/calls/binding';
+import { MediaGate } from '@/lib/calls/gate';
 import {
   ABANDONED_RING_GRACE_MS,
   type ControlMessage,
   DISCONNECTED_GRACE_MS,
-  isRelayedDecline,
   OFFER_WAIT_MS,
   RING_ANSWER_TIMEOUT_MS,
   RING_TIMEOUT_MS,
   readControlMessage,
+  relayedAnswer,
 } from '@/lib/calls/messages';
 import { peerJsOptions } from '@/lib/calls/peer-options';
 import { shortAuthenticationString } from '@/lib/calls/sas';
 import { type DtlsFingerprint, extractFingerprint } from '@/lib/calls/sdp';
 import { callQuality, type Quality, readCallStats, type StatLike } from '@/lib/calls/stats';
-import { CALL_WINDOW_PORT, type CallWindowReport } from '@/lib/calls/window-port';
+import {
+  CALL_WINDOW_PORT,
+  type CallWindowReport,
+  readCallWindowCommand,
+} from '@/lib/calls/window-port';
 import { fromHex } from '@/lib/crypto/bytes';
 import { t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
@@ -87,20 +94,35 @@ export class CallController {
   #listener: Listener = () => {};
   #peer: Peer | null = null;
   #control: DataConnection | null = null;
+  /**
+   * Caller: the ring's connection to the callee's presence listener, kept open while it rings:
+   * the only way to take the ring back (`cancel`; closing it does too), since the ringing
+   * window has no connection to us before Accept.
+   */
+  #toPresence: DataConnection | null = null;
   #mediaCall: MediaConnection | null = null;
   /** Callee: the caller's media offer, held unanswered until Accept. */
   #offer: MediaConnection | null = null;
   /** Callee: the local media Accept answers with. */
   #acceptedWith: MediaStream | null = null;
+  /**
+   * The media we send. The window shows a copy (`view.local`) whose tracks follow only mute
+   * and camera: the person sees themselves while the gate keeps these disabled.
+   */
+  #sending: MediaStream | null = null;
+  /** Media flows only once the peer's binding verified (lib/calls/gate.ts). */
+  #gate: MediaGate<MediaStream>;
   /** Callee: Accept was pressed (the window may still say "ringing" for a moment). */
   #accepted = false;
   #keys: Keys | null = null;
   #callerPeerId: string | null = null;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #statsTimer: ReturnType<typeof setInterval> | null = null;
-  #theirBinding: string | null = null;
   #ourView: { own: DtlsFingerprint; peer: DtlsFingerprint } | null = null;
+  #ourBinding: string | null = null;
   #bindingStarted = false;
+  /** Callee: a decline or timeout went out in a connection's metadata (teardown waits a bit). */
+  #relayed = false;
   /** The media connection went `disconnected` (packets stopped) at some point in this call. */
   #packetsStopped = false;
   #finished = false;
@@ -121,6 +143,17 @@ export class CallController {
   constructor(private readonly start: CallStart) {
     this.#ringReady = new Promise((resolve) => {
       this.#settleRingReady = resolve;
+    });
+    this.#gate = new MediaGate<MediaStream>({
+      localTracks: () => this.#sending?.getTracks() ?? [],
+      verified: (theirs) => this.#connected(theirs),
+      showRemote: (remote) => this.#update({ remote }),
+      failed: () => void this.#securityFailure(),
+      setTimeout: (fn, ms) => this.#later(fn, ms),
+      clearTimeout: (timer) => {
+        clearTimeout(timer as ReturnType<typeof setTimeout>);
+        this.#timers.delete(timer as ReturnType<typeof setTimeout>);
+      },
     });
     this.#view = {
       role: start.role,
@@ -156,12 +189,13 @@ export class CallController {
     this.#listener(this.#view);
   }
 
-  #later(fn: () => void, ms: number): void {
+  #later(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       fn();
     }, ms);
     this.#timers.add(timer);
+    return timer;
   }
 
   // ── starting ─────────────────────────────────────────────────────────────────────────
@@ -176,6 +210,10 @@ export class CallController {
   #register(): void {
     if (this.#finished) return;
     this.#port = browser.runtime.connect({ name: CALL_WINDOW_PORT });
+    // The background passes on the caller's `cancel` (its presence listener got it).
+    this.#port.onMessage.addListener((message: unknown) => {
+      if (readCallWindowCommand(message)?.t === 'cancel') void this.#onControl({ t: 'cancel' });
+    });
     if (this.start.role === 'callee' && this.start.callId) {
       this.#report({ t: 'ringing', callId: this.start.callId });
       if (this.#view.state !== 'ringing') this.#report({ t: 'accepted' });
@@ -196,9 +234,8 @@ export class CallController {
   }
 
   /**
-   * Asks for the microphone (and camera) once per window. Both sides start this before the
-   * call needs it — the caller before ringing, the callee as its window starts ringing — so
-   * the device start-up (up to a few hundred ms) is not between Accept and media flowing.
+   * Asks for the microphone (and camera) once per window: the caller before ringing, the
+   * callee only on Accept (a ringing window never turns on a camera nobody agreed to).
    */
   #acquire(): Promise<MediaStream | 'permission' | 'no-device'> {
     this.#media ??= (async () => {
@@ -212,7 +249,10 @@ export class CallController {
         if (this.#finished) {
           for (const track of stream.getTracks()) track.stop();
         } else {
-          this.#update({ local: stream });
+          this.#sending = stream;
+          // Disabled until the peer's binding verifies: nothing of ours reaches a middle.
+          this.#gate.localChanged();
+          this.#update({ local: stream.clone() });
         }
         return stream;
       } catch (error) {
@@ -253,6 +293,10 @@ export class CallController {
       peer.on('error', (error) => {
         if (error.type === 'peer-unavailable') {
           if (this.#view.state === 'calling') void this.#finish('failed', 'unreachable');
+          // Accepted, but the caller's call peer is gone (it gave up while we rang).
+          else if (this.start.role === 'callee' && this.#accepted && !this.#mediaCall) {
+            void this.#finish('ended', 'gone');
+          }
           return;
         }
         const serverTrouble = ['network', 'server-error', 'socket-error', 'socket-closed'];
@@ -292,25 +336,32 @@ export class CallController {
       );
     }
     const { callId, ring, presenceAddress, peerKey, ownKey } = ticket.value;
-    if (!presenceAddress) return this.#finish('failed', 'no-address');
+    if (!presenceAddress || !ring) return this.#finish('failed', 'no-address');
     this.#keys = { callId, peerKey: fromHex(peerKey)!, ownKey: fromHex(ownKey)! };
     this.#startedAt = Date.now();
 
-    // The callee's window reaches us here once it rings.
+    // The callee's window reaches us here only once its person accepted; a decline or a
+    // timeout arrives in a connection's metadata instead, without any channel opening.
     peer.on('connection', (connection) => {
-      if (isRelayedDecline(connection.metadata, callId)) {
+      const answer = relayedAnswer(connection.metadata, callId);
+      if (answer) {
         connection.close();
-        if (this.#view.state === 'calling') void this.#finish('declined', 'declined');
+        if (this.#view.state !== 'calling') return;
+        if (answer === 'decline') void this.#finish('declined', 'declined');
+        else void this.#finish('ended', 'no-answer');
         return;
       }
       const metadata = connection.metadata as { callId?: unknown } | undefined;
       if (this.#control || metadata?.callId !== callId) return connection.close();
       this.#attachControl(connection);
-      // Our media offer waits at the ringing window, which answers it on Accept: one
-      // signaling round trip fewer between Accept and media than the window calling us then.
-      // Its candidates reach us only in that answer.
+      // Accepted: the ring has done its work, nothing is left to take back.
+      this.#toPresence?.close();
+      this.#toPresence = null;
+      // The control channel opens after Accept: offer our media at once. Our tracks stay
+      // disabled until the callee's binding verifies.
       connection.on('open', () => {
-        if (this.#mediaCall || this.#view.state !== 'calling') return;
+        if (this.#mediaCall || this.#finished) return;
+        this.#gate.answered();
         this.#attachMedia(peer.call(connection.peer, local, { metadata: { callId } }));
       });
     });
@@ -318,13 +369,15 @@ export class CallController {
     peer.on('call', (call) => call.close());
 
     const toPresence = peer.connect(presenceAddress, { serialization: 'json', reliable: true });
+    this.#toPresence = toPresence;
     let answered = false;
     toPresence.on('open', () => toPresence.send({ t: 'ring', ring }));
     toPresence.on('data', (data) => {
       const message = readControlMessage(data);
       if (!message || answered) return;
       answered = true;
-      toPresence.close();
+      // Kept while it rings (see #toPresence); our teardown closes it.
+      if (message.t !== 'ringing' || this.#finished) toPresence.close();
       if (message.t === 'ringing') this.#update({ text: t('call_ringingThem', handle) });
       else if (message.t === 'busy') void this.#finish('declined', 'busy');
       else if (message.t === 'unavailable') void this.#finish('declined', 'unavailable');
@@ -368,22 +421,16 @@ export class CallController {
       text:
         this.#view.state === 'ringing' ? TEXT.ringingUs(ring.handle, ring.media) : this.#view.text,
     });
-    // The ringing window shows the local preview, as call apps do; a refusal or a missing
-    // device is reported if Bob accepts (he may well decline instead).
-    void this.#acquire();
+    // No camera, no microphone and no connection to the caller while it rings: the caller
+    // learns nothing from this window (not even its network addresses) before Accept.
     const peer = await this.#newPeer();
     if (!peer) return false;
-    // Declined before the peer was up: connect only to deliver that answer.
-    if (this.#finished && this.#unsent.length === 0) return false;
-    const control = peer.connect(ring.peerId, {
-      serialization: 'json',
-      reliable: true,
-      metadata: { callId },
-    });
-    this.#attachControl(control);
-    if (!this.#finished) control.on('open', () => control.send({ t: 'alerting' }));
-    // The caller offers its media as soon as we ring; it waits here, unanswered (nothing of
-    // ours reaches the caller), until Accept.
+    // Declined or timed out before the peer was up: only that answer goes out.
+    if (this.#finished) {
+      this.#flush();
+      return false;
+    }
+    // The caller offers its media once our control channel opens after Accept.
     peer.on('call', (call) => {
       const metadata = call.metadata as { callId?: unknown } | undefined;
       if (this.#offer || call.peer !== ring.peerId || metadata?.callId !== callId) {
@@ -438,7 +485,20 @@ export class CallController {
 
   /** Sends now, or as soon as the channel opens (a quick "Decline" can beat its opening). */
   #send(message: ControlMessage): void {
+    // A caller's `cancel` goes to the callee's presence listener, on the ring's connection.
+    if (message.t === 'cancel') {
+      this.#cancelRing();
+      return;
+    }
     const control = this.#control;
+    // A ringing window has no channel to the caller: its answer rides in metadata.
+    if (
+      !control &&
+      (message.t === 'decline' || message.t === 'timeout') &&
+      this.#relay(message.t)
+    ) {
+      return;
+    }
     // Not connected yet (a click can beat the connection): sent when it opens.
     if (!control?.open) {
       this.#unsent.push(message);
@@ -448,6 +508,34 @@ export class CallController {
       void control.send(message);
     } catch {
       // A closing channel: the other side learns from the channel closing instead.
+    }
+  }
+
+  /**
+   * Callee, before Accept: says "decline" or "timeout" in a connection's metadata, which the
+   * caller reads from the offer and closes — no channel opens, so nothing of ours is exposed.
+   */
+  #relay(t: 'decline' | 'timeout'): boolean {
+    const peer = this.#peer;
+    if (this.start.role !== 'callee' || !peer?.open || !this.#callerPeerId || !this.#keys) {
+      return false;
+    }
+    peer.connect(this.#callerPeerId, { metadata: { callId: this.#keys.callId, t } });
+    this.#relayed = true;
+    return true;
+  }
+
+  /**
+   * Caller, before an answer: takes the ring back. The window closing closes the connection
+   * too, which the listener reads the same way, so a window that goes says it as it goes.
+   */
+  #cancelRing(): void {
+    const toPresence = this.#toPresence;
+    if (!toPresence?.open) return;
+    try {
+      void toPresence.send({ t: 'cancel' });
+    } catch {
+      // Closing: the listener reads the closed connection as the cancel.
     }
   }
 
@@ -473,14 +561,15 @@ export class CallController {
         if (state === 'calling') await this.#finish('ended', 'no-answer');
         break;
       case 'cancel':
-        if (state === 'ringing') await this.#finish('ended', 'missed');
+        // From the background (the caller's cancel reached our presence listener); once
+        // accepted, the call's own connection says whether the caller is still there.
+        if (state === 'ringing' && !this.#accepted) await this.#finish('ended', 'missed');
         break;
       case 'hangup':
         await this.#finish('ended', 'remote-hangup');
         break;
       case 'bind':
-        this.#theirBinding = message.signature;
-        await this.#checkBinding();
+        this.#gate.theirs(message.signature);
         break;
       default:
         break;
@@ -505,10 +594,19 @@ export class CallController {
     if (!ready || !local || this.#finished || !this.#peer || !this.#callerPeerId || !this.#keys) {
       return;
     }
+    // Only now does this window reach the caller.
+    this.#attachControl(
+      this.#peer.connect(this.#callerPeerId, {
+        serialization: 'json',
+        reliable: true,
+        metadata: { callId: this.#keys.callId },
+      }),
+    );
     this.#send({ t: 'accept' });
+    this.#gate.answered();
     this.#acceptedWith = local;
     this.#answerOffer();
-    // The caller's offer is normally here long before Accept; without it there is no call.
+    // The caller offers as soon as our channel opens; without its offer there is no call.
     this.#later(() => {
       if (!this.#mediaCall && !this.#finished) void this.#finish('failed', 'connection-lost');
     }, OFFER_WAIT_MS);
@@ -540,7 +638,8 @@ export class CallController {
       if (this.#view.state === 'calling') {
         this.#update({ state: 'connecting', text: t('call_connecting') });
       }
-      this.#update({ remote });
+      // Shown and played only once the binding verified.
+      this.#gate.remoteArrived(remote);
       void this.#startBinding();
     });
     call.on('close', () => {
@@ -549,7 +648,11 @@ export class CallController {
     const pc = call.peerConnection;
     const watch = () => {
       const s = pc.connectionState;
-      if (s === 'connected') void this.#startBinding();
+      if (s === 'connected') {
+        // From here the peer's binding must come within seconds.
+        this.#gate.expectBinding();
+        void this.#startBinding();
+      }
       if (s === 'failed' || s === 'closed') {
         if (!this.#finished) void this.#finish('ended', this.#endedByThem());
       }
@@ -568,32 +671,31 @@ export class CallController {
 
   async #startBinding(): Promise<void> {
     const pc = this.#mediaCall?.peerConnection;
-    if (this.#bindingStarted || !pc || !this.#keys || !this.#view.remote) return;
+    if (this.#bindingStarted || !pc || !this.#keys || !pc.remoteDescription) return;
     if (pc.connectionState !== 'connected') return;
     this.#bindingStarted = true;
+    this.#gate.expectBinding();
     const own = extractFingerprint(pc.localDescription?.sdp);
-    const peer = extractFingerprint(pc.remoteDescription?.sdp);
-    if (!own.ok || !peer.ok) return this.#securityFailure();
-    this.#ourView = { own: own.fingerprint, peer: peer.fingerprint };
-    const signed = await callVault('call.bind', {
-      callId: this.#keys.callId,
-      own: own.fingerprint,
-      peer: peer.fingerprint,
-    });
+    const peer = extractFingerprint(pc.remoteDescription.sdp);
+    if (!own.ok || !peer.ok) return this.#gate.fail();
+    const ours = { own: own.fingerprint, peer: peer.fingerprint };
+    this.#ourView = ours;
+    const { callId, peerKey } = this.#keys;
+    const signed = await callVault('call.bind', { callId, ...ours });
     if (!signed.ok)
       return this.#finish('failed', signed.error.code === 'LOCKED' ? 'locked' : 'internal');
+    this.#ourBinding = signed.value.signature;
     this.#send({ t: 'bind', signature: signed.value.signature });
-    await this.#checkBinding();
+    this.#gate.ourView((theirs) => verifyBinding(theirs, peerKey, { callId, ...ours }));
   }
 
-  async #checkBinding(): Promise<void> {
+  /** The peer's binding verified (the gate has enabled our tracks): the call is connected. */
+  #connected(theirs: string): void {
     const ours = this.#ourView;
-    const theirs = this.#theirBinding;
-    if (!ours || theirs === null || !this.#keys || this.#view.sas) return;
+    if (!ours || !this.#keys || this.#ourBinding === null || this.#finished) return;
     const { callId, peerKey, ownKey } = this.#keys;
-    if (!verifyBinding(theirs, peerKey, { callId, ...ours })) return this.#securityFailure();
-    const me = { identityKey: ownKey, fingerprint: ours.own };
-    const them = { identityKey: peerKey, fingerprint: ours.peer };
+    const me = { identityKey: ownKey, fingerprint: ours.own, binding: this.#ourBinding };
+    const them = { identityKey: peerKey, fingerprint: ours.peer, binding: theirs };
     const sas =
       this.start.role === 'caller'
         ? shortAuthenticationString(callId, me, them)
@@ -603,6 +705,7 @@ export class CallController {
   }
 
   async #securityFailure(): Promise<void> {
+    if (this.#finished) return;
     this.#send({ t: 'hangup' });
     await this.#finish('failed', 'binding');
   }
@@ -628,19 +731,22 @@ export class CallController {
   toggleMute(): void {
     const muted = !this.#view.muted;
     for (const track of this.#view.local?.getAudioTracks() ?? []) track.enabled = !muted;
+    this.#gate.setOff('audio', muted);
     this.#update({ muted });
   }
 
   toggleCamera(): void {
     const cameraOff = !this.#view.cameraOff;
     for (const track of this.#view.local?.getVideoTracks() ?? []) track.enabled = !cameraOff;
+    this.#gate.setOff('video', cameraOff);
     this.#update({ cameraOff });
   }
 
   /** Switches the microphone or camera to another device, in the running call. */
   async switchDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
-    const local = this.#view.local;
-    if (!local) return;
+    const local = this.#sending;
+    const preview = this.#view.local;
+    if (!local || !preview) return;
     const constraints =
       kind === 'audioinput'
         ? { audio: { deviceId: { exact: deviceId } } }
@@ -657,9 +763,18 @@ export class CallController {
       local.removeTrack(old);
       old.stop();
     }
-    track.enabled = kind === 'audioinput' ? !this.#view.muted : !this.#view.cameraOff;
+    const oldShown =
+      kind === 'audioinput' ? preview.getAudioTracks()[0] : preview.getVideoTracks()[0];
+    if (oldShown) {
+      preview.removeTrack(oldShown);
+      oldShown.stop();
+    }
+    const shown = track.clone();
+    shown.enabled = kind === 'audioinput' ? !this.#view.muted : !this.#view.cameraOff;
     local.addTrack(track);
-    this.#update({ local });
+    this.#gate.localChanged();
+    preview.addTrack(shown);
+    this.#update({ local: preview });
   }
 
   async hangUp(): Promise<void> {
@@ -682,6 +797,7 @@ export class CallController {
   async #finish(state: 'ended' | 'declined' | 'failed', reason: EndReason): Promise<void> {
     if (this.#finished) return;
     this.#finished = true;
+    this.#gate.stop();
     // Said once the other side has heard it: until then, the background answers for a
     // window that closes (#flush reports it otherwise).
     if (this.#unsent.length === 0) this.#report({ t: 'finished' });
@@ -696,7 +812,8 @@ export class CallController {
     // it has not yet, for a few seconds at most).
     const leave = (waited: number) => {
       if (this.#unsent.length > 0 && waited < 3000) setTimeout(() => leave(waited + 100), 100);
-      else setTimeout(() => this.#teardown(), 300);
+      // A metadata answer needs its offer to leave before the peer goes.
+      else setTimeout(() => this.#teardown(), this.#relayed ? 1500 : 300);
     };
     leave(0);
     await this.#record(reason);
@@ -713,8 +830,11 @@ export class CallController {
     this.#mediaCall?.close();
     if (this.#offer !== this.#mediaCall) this.#offer?.close();
     this.#control?.close();
+    // Still ringing there: the listener reads this as our cancel.
+    this.#toPresence?.close();
     this.#peer?.destroy();
     for (const track of this.#view.local?.getTracks() ?? []) track.stop();
+    for (const track of this.#sending?.getTracks() ?? []) track.stop();
     if (this.#keys) void browser.notifications?.clear(this.#keys.callId).catch(() => {});
   }
 

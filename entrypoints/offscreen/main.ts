@@ -20,6 +20,9 @@ const presence = new Presence({
     const reply = await callVault('call.ring', { ring });
     return reply.ok ? reply.value.answer : 'unavailable';
   },
+  cancel(callId) {
+    void callVault('call.cancel', { callId });
+  },
   createPeer: (id, options) => new Peer(id, options),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),

@@ -9,7 +9,10 @@ export type ControlMessage =
   | { t: 'ringing' | 'busy' | 'unavailable' }
   /** Callee's call window → caller: ringing here / picked up / declined / gave up after 45 s. */
   | { t: 'alerting' | 'accept' | 'decline' | 'timeout' }
-  /** Caller → callee: stopped calling before an answer. */
+  /**
+   * Caller → callee's presence listener, on the ring's own connection: stopped calling before
+   * an answer (the ringing window has no connection to the caller to hear it on).
+   */
   | { t: 'cancel' }
   /** Either side: its signed view of the DTLS fingerprints (lib/calls/binding.ts). */
   | { t: 'bind'; signature: string }
@@ -54,13 +57,20 @@ export function readControlMessage(data: unknown): ControlMessage | null {
 }
 
 /**
- * Metadata of a connection from the callee's presence listener to the caller, standing in for
- * the ringing window's "decline" when the window closed before its channel opened.
+ * The callee's answer carried in a connection's metadata, never opening a channel: from its
+ * presence listener when the ringing window closed unanswered ("decline"), or from the ringing
+ * window itself, which connects to the caller only after Accept and so answers "decline" or
+ * "timeout" this way (PeerJS sends metadata with the offer, through the server).
  */
-export function isRelayedDecline(metadata: unknown, callId: string): boolean {
-  if (typeof metadata !== 'object' || metadata === null) return false;
+export function relayedAnswer(metadata: unknown, callId: string): 'decline' | 'timeout' | null {
+  if (typeof metadata !== 'object' || metadata === null) return null;
   const fields = metadata as Record<string, unknown>;
-  return fields.callId === callId && fields.t === 'decline';
+  if (fields.callId !== callId) return null;
+  return fields.t === 'decline' || fields.t === 'timeout' ? fields.t : null;
+}
+
+export function isRelayedDecline(metadata: unknown, callId: string): boolean {
+  return relayedAnswer(metadata, callId) === 'decline';
 }
 
 /** How long a callee rings before the call counts as missed. */
@@ -82,7 +92,7 @@ export const DISCONNECTED_GRACE_MS = 8000;
 export const ABANDONED_RING_GRACE_MS = 5000;
 
 /**
- * How long the callee, after Accept, waits for the caller's media offer (normally there long
- * before Accept: the caller sends it as the window starts ringing) before the call fails.
+ * How long the callee, after Accept, waits for the caller's media offer (the caller sends it
+ * as soon as the control connection Accept opens) before the call fails.
  */
 export const OFFER_WAIT_MS = 10_000;

@@ -1,15 +1,18 @@
 /**
  * The presence listener: a PeerJS peer under this installation's presence address, alive
  * while the browser runs (Chrome: offscreen document; Firefox: background page). It takes
- * rings and answers them; everything else about a call happens in the call windows.
+ * rings and answers them, and keeps a ring's connection open while it rings, so the caller can
+ * take the ring back (`cancel`, or the connection closing); everything else about a call
+ * happens in the call windows.
  *
  * Reconnects with backoff (1 s doubling to 60 s); when connected, the only timer is PeerJS's
  * 5 s heartbeat. Capabilities are injected, so it runs against fakes in unit tests.
  */
 import { type UserText, userText } from '../i18n/user-text';
 import type { PresenceConfig, PresenceStatus, RingAnswer } from '../rpc/protocol';
-import { readControlMessage } from './messages';
+import { RING_TIMEOUT_MS, readControlMessage } from './messages';
 import { peerJsOptions, reconnectDelay } from './peer-options';
+import { parseRing } from './ring';
 
 /** The slice of PeerJS this module uses. */
 export interface PresencePeer {
@@ -35,6 +38,8 @@ export type ConfigAnswer =
 export interface PresenceDeps {
   config(): Promise<ConfigAnswer>;
   ring(ring: string): Promise<RingAnswer>;
+  /** The caller of this ringing call stopped calling: the ringing window ends as missed. */
+  cancel(callId: string): void;
   createPeer(id: string, options: NonNullable<ReturnType<typeof peerJsOptions>>): PresencePeer;
   onStatus?(status: Omit<PresenceStatus, 'droppedRings'>): void;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -43,6 +48,11 @@ export interface PresenceDeps {
 
 /** A ring connection that says nothing useful within this time is closed. */
 const CONNECTION_LIFETIME_MS = 15_000;
+/**
+ * A ring that rings keeps its connection this long at most: the ringing window gives up
+ * after RING_TIMEOUT_MS, the caller a little later (lib/calls/messages.ts).
+ */
+const RINGING_LIFETIME_MS = RING_TIMEOUT_MS + 15_000;
 /** How long a relayed "declined" connection is kept before closing it (the caller closes it first). */
 const DECLINE_LIFETIME_MS = 5_000;
 /** At most this many ring connections at once (a flood cannot exhaust the listener). */
@@ -75,8 +85,10 @@ export class Presence {
     this.#stopped = true;
     if (this.#timer !== null) this.deps.clearTimeout(this.#timer);
     this.#timer = null;
-    this.#peer?.destroy();
+    // Forgotten before it goes: the ring connections it closes were not closed by callers.
+    const peer = this.#peer;
     this.#peer = null;
+    peer?.destroy();
   }
 
   /** Settings changed or the vault unlocked: connect afresh now. */
@@ -116,8 +128,9 @@ export class Presence {
 
   async #connect(): Promise<void> {
     if (this.#stopped) return;
-    this.#peer?.destroy();
+    const old = this.#peer;
     this.#peer = null;
+    old?.destroy();
     this.#set('connecting', null);
     const answer = await this.deps
       .config()
@@ -140,11 +153,11 @@ export class Presence {
       this.#attempt = 0;
       this.#set('connected', null);
     });
-    peer.on('connection', (connection) => this.#take(connection));
+    peer.on('connection', (connection) => this.#take(connection, peer));
     const lost = () => {
       if (this.#peer !== peer) return;
-      peer.destroy();
       this.#peer = null;
+      peer.destroy();
       this.#set('offline', SERVER_UNREACHABLE);
       this.#retry();
     };
@@ -156,31 +169,60 @@ export class Presence {
     });
   }
 
-  #take(connection: PresenceConnection): void {
+  /**
+   * One caller's connection: a ring, its answer, and — while it rings — the caller's `cancel`.
+   * Only the connection the ring arrived on can take it back, so nobody else can stop a ring
+   * (the signaling server could, by sitting in that connection or closing it, as it could
+   * simply not deliver the ring: docs/PROTOCOL.md § 12.4).
+   */
+  #take(connection: PresenceConnection, peer: PresencePeer): void {
     if (this.#connections >= MAX_CONNECTIONS) {
       connection.close();
       return;
     }
     this.#connections++;
     let done = false;
+    /** The call id once its window rings (the vault accepted the ring). */
+    let ringing: string | null = null;
+    /** The caller said `cancel` or closed the connection (its window closed, or it quit). */
+    let takenBack = false;
     const finish = () => {
       if (done) return;
       done = true;
       this.#connections--;
       this.deps.clearTimeout(expiry);
       connection.close();
+      // Not when we closed it: our own restart, or a ring that ran its time.
+      if (takenBack && ringing !== null && this.#peer === peer) this.deps.cancel(ringing);
     };
-    const expiry = this.deps.setTimeout(finish, CONNECTION_LIFETIME_MS);
+    const takeBack = () => {
+      if (done) return;
+      takenBack = true;
+      finish();
+    };
+    let expiry = this.deps.setTimeout(finish, CONNECTION_LIFETIME_MS);
     let answered = false;
-    connection.on('close', finish);
+    connection.on('close', takeBack);
     connection.on('data', async (data) => {
       const message = readControlMessage(data);
+      if (message?.t === 'cancel' && answered) return takeBack();
       if (answered || message?.t !== 'ring') return finish();
       answered = true;
       const answer = await this.deps.ring(message.ring).catch((): RingAnswer => 'unavailable');
+      const parsed = answer === 'ringing' ? parseRing(message.ring) : null;
+      if (parsed?.ok) ringing = parsed.value.fields.callId;
+      // The caller gave up while the vault decided: its window must not ring on.
+      if (done) {
+        if (takenBack && ringing !== null && this.#peer === peer) this.deps.cancel(ringing);
+        return;
+      }
       // Strangers, forgeries and replays learn nothing: the connection just closes.
-      if (answer === 'refused' || done) return finish();
+      if (answer === 'refused') return finish();
       connection.send({ t: answer });
+      if (ringing === null) return;
+      // Kept open while it rings: the caller's way to take the ring back.
+      this.deps.clearTimeout(expiry);
+      expiry = this.deps.setTimeout(finish, RINGING_LIFETIME_MS);
     });
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The signed ring: how a caller asks a contact's presence listener to ring. It travels over
  * a PeerJS data connection, so the signaling server could replay or forge one; the callee
- * therefore accepts it only when a pinned contact key verifies it, it is fresh, and its call
- * id was never seen. docs/PROTOCOL.md § Calls has the byte layout.
+ * therefore accepts it only when a pinned contact key verifies it, it names the callee (its
+ * identity key and presence address: a ring replayed to another of the caller's contacts is
+ * refused), it is fresh, and its call id was never seen. docs/PROTOCOL.md § Calls has the byte
+ * layout.
  */
 import {
   base64urlDecode,
@@ -18,7 +20,8 @@ import { CALL_ID_BYTES } from './ids';
 
 export type CallMedia = 'audio' | 'video';
 
-export const RING_VERSION = 1;
+/** 2: the signed part names the callee (version 1 named only the caller, so it could be replayed). */
+export const RING_VERSION = 2;
 /** Domain separation: an identity key's ring signature can never be another Sotto signature. */
 export const RING_LABEL = utf8Encode('sotto/v1/call-ring');
 /** A ring older than this is refused (a replay, or a call nobody waits for any more). */
@@ -29,7 +32,7 @@ export const RING_MAX_SKEW_MS = 60_000;
 const PEER_ID_BYTES = 16;
 const KEY_BYTES = 32;
 const SIGNATURE_BYTES = 64;
-const SIGNED_BYTES = 1 + 1 + CALL_ID_BYTES + 8 + KEY_BYTES + PEER_ID_BYTES;
+const SIGNED_BYTES = 1 + 1 + CALL_ID_BYTES + 8 + 2 * (KEY_BYTES + PEER_ID_BYTES);
 export const RING_BYTES = SIGNED_BYTES + SIGNATURE_BYTES;
 
 const MEDIA_CODES: Record<CallMedia, number> = { audio: 1, video: 2 };
@@ -44,6 +47,10 @@ export interface RingFields {
   timestamp: number;
   /** The caller's fresh PeerJS id for this call (32 hex digits): where to answer. */
   peerId: string;
+  /** The callee's Ed25519 identity key, as the caller has it pinned. */
+  calleeKey: Uint8Array;
+  /** The callee's presence address (32 hex digits): the PeerJS id the ring is sent to. */
+  calleeAddress: string;
 }
 
 export type RingRejection =
@@ -53,6 +60,8 @@ export type RingRejection =
   | 'stranger'
   /** The signature does not verify with the pinned key. */
   | 'bad-signature'
+  /** Signed for someone else (another key or presence address): replayed to us. */
+  | 'wrong-callee'
   /** Outside the freshness window. */
   | 'stale'
   /** This call id rang before. */
@@ -63,10 +72,13 @@ export type RingResult<T> = { ok: true; value: T } | { ok: false; reason: RingRe
 function signedPart(fields: RingFields): Uint8Array | null {
   const callId = fromHex(fields.callId);
   const peerId = fromHex(fields.peerId);
+  const calleeAddress = fromHex(fields.calleeAddress);
   if (
     callId?.length !== CALL_ID_BYTES ||
     peerId?.length !== PEER_ID_BYTES ||
+    calleeAddress?.length !== PEER_ID_BYTES ||
     fields.callerKey.length !== KEY_BYTES ||
+    fields.calleeKey.length !== KEY_BYTES ||
     !Number.isSafeInteger(fields.timestamp) ||
     fields.timestamp < 0
   ) {
@@ -78,8 +90,12 @@ function signedPart(fields: RingFields): Uint8Array | null {
   out[1] = MEDIA_CODES[fields.media];
   out.set(callId, 2);
   view.setBigUint64(2 + CALL_ID_BYTES, BigInt(fields.timestamp));
-  out.set(fields.callerKey, 2 + CALL_ID_BYTES + 8);
-  out.set(peerId, 2 + CALL_ID_BYTES + 8 + KEY_BYTES);
+  const callerAt = 2 + CALL_ID_BYTES + 8;
+  const calleeAt = callerAt + KEY_BYTES + PEER_ID_BYTES;
+  out.set(fields.callerKey, callerAt);
+  out.set(peerId, callerAt + KEY_BYTES);
+  out.set(fields.calleeKey, calleeAt);
+  out.set(calleeAddress, calleeAt + KEY_BYTES);
   return out;
 }
 
@@ -113,6 +129,7 @@ export function parseRing(text: unknown): RingResult<ParsedRing> {
   const timestamp = Number(view.getBigUint64(2 + CALL_ID_BYTES));
   if (!Number.isSafeInteger(timestamp)) return { ok: false, reason: 'malformed' };
   const keyAt = 2 + CALL_ID_BYTES + 8;
+  const calleeAt = keyAt + KEY_BYTES + PEER_ID_BYTES;
   return {
     ok: true,
     value: {
@@ -121,7 +138,9 @@ export function parseRing(text: unknown): RingResult<ParsedRing> {
         media,
         timestamp,
         callerKey: bytes.slice(keyAt, keyAt + KEY_BYTES),
-        peerId: toHex(bytes.subarray(keyAt + KEY_BYTES, SIGNED_BYTES)),
+        peerId: toHex(bytes.subarray(keyAt + KEY_BYTES, calleeAt)),
+        calleeKey: bytes.slice(calleeAt, calleeAt + KEY_BYTES),
+        calleeAddress: toHex(bytes.subarray(calleeAt + KEY_BYTES, SIGNED_BYTES)),
       },
       signed: bytes.slice(0, SIGNED_BYTES),
       signature: bytes.slice(SIGNED_BYTES),
@@ -131,6 +150,9 @@ export function parseRing(text: unknown): RingResult<ParsedRing> {
 
 export interface RingCheck {
   now: number;
+  /** Our own identity key and presence address: a ring must name both. */
+  ownKey: Uint8Array;
+  ownAddress: string;
   /** Who has this key pinned (their handle), if anyone. */
   contactFor(key: Uint8Array): string | null;
   /** Whether this call id rang before. */
@@ -139,7 +161,7 @@ export interface RingCheck {
 
 /**
  * The callee's whole decision on a ring, in order: well-formed, from a contact, signed by
- * that contact's pinned key, fresh, and never seen. Only then may it ring.
+ * that contact's pinned key, meant for us, fresh, and never seen. Only then may it ring.
  */
 export function acceptRing(
   text: unknown,
@@ -152,6 +174,10 @@ export function acceptRing(
   if (handle === null) return { ok: false, reason: 'stranger' };
   if (!verify(signature, concatBytes(RING_LABEL, signed), fields.callerKey)) {
     return { ok: false, reason: 'bad-signature' };
+  }
+  // Without this, the server could hand Alice's ring to anyone else who has her pinned.
+  if (!bytesEqual(fields.calleeKey, check.ownKey) || fields.calleeAddress !== check.ownAddress) {
+    return { ok: false, reason: 'wrong-callee' };
   }
   const age = check.now - fields.timestamp;
   if (age > RING_MAX_AGE_MS || -age > RING_MAX_SKEW_MS) return { ok: false, reason: 'stale' };

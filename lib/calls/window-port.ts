@@ -1,7 +1,8 @@
 /**
  * A call window's port to the background: open while its call is live (so other rings get
  * "busy"), and the ringing window's progress, so the background can answer for a ringing
- * window that closed before it could answer itself.
+ * window that closed before it could answer itself — and tell a ringing window that its caller
+ * gave up (the window itself has no connection to the caller before Accept).
  */
 export const CALL_WINDOW_PORT = 'sotto-call';
 
@@ -12,6 +13,14 @@ export type CallWindowReport =
   | { t: 'accepted' }
   /** The window ended the call itself and told the other side. */
   | { t: 'finished' };
+
+/** Background → ringing window: the caller stopped calling before an answer. */
+export type CallWindowCommand = { t: 'cancel' };
+
+export function readCallWindowCommand(message: unknown): CallWindowCommand | null {
+  if (typeof message !== 'object' || message === null) return null;
+  return (message as Record<string, unknown>).t === 'cancel' ? { t: 'cancel' } : null;
+}
 
 export function readCallWindowReport(message: unknown): CallWindowReport | null {
   if (typeof message !== 'object' || message === null) return null;
@@ -41,7 +50,12 @@ export class CallWindowTracker {
     else if (report) this.#answered = true;
   }
 
-  abandoned(): string | null {
+  /** The call this window rings for while its person has not answered (else null). */
+  ringing(): string | null {
     return this.#answered ? null : this.#callId;
+  }
+
+  abandoned(): string | null {
+    return this.ringing();
   }
 }

@@ -216,6 +216,11 @@ export interface VaultRequests {
    * bad signature, stale, replay) is counted and must not be answered to the caller.
    */
   'call.ring': { callers: 'page'; input: { ring: string }; output: { answer: RingAnswer } };
+  /**
+   * The presence listener: the caller of a ringing call took its ring back (on the ring's own
+   * connection); its ringing window ends as missed.
+   */
+  'call.cancel': { callers: 'page'; input: { callId: string }; output: Empty };
   /** The ringing window: the verified ring it was opened for (null once it is gone). */
   'call.incoming': { callers: 'page'; input: { callId: string }; output: IncomingRing | null };
   /** A call window reports how its call went (the call log). */
@@ -310,6 +315,7 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   'call.prepare': ['page'],
   'call.bind': ['page'],
   'call.ring': ['page'],
+  'call.cancel': ['page'],
   'call.incoming': ['page'],
   'call.record': ['page'],
   'calls.log': ['page'],

@@ -146,6 +146,7 @@ export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
   'call.prepare': shape({ handle: isHandleString, media: isMedia, peerId: isHex32 }),
   'call.bind': shape({ callId: isHex32, own: isFingerprint, peer: isFingerprint }),
   'call.ring': shape({ ring: isString(400) }),
+  'call.cancel': shape({ callId: isHex32 }),
   'call.incoming': shape({ callId: isHex32 }),
   'call.record': shape({
     id: isHex32,

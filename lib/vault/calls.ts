@@ -81,8 +81,11 @@ export function callLogRecord(entry: CallLogEntry): CallLogRecord | null {
 /** A call about to be placed: the signed ring and what the call window needs to check the callee. */
 export interface CallTicket {
   callId: string;
-  /** The signed ring (base64url), for the callee's presence listener. */
-  ring: string;
+  /**
+   * The signed ring (base64url), for the callee's presence listener; null while the callee's
+   * presence address is unknown (the ring names it).
+   */
+  ring: string | null;
   /** Where the callee listens; null until a message from them told us. */
   presenceAddress: string | null;
   /** The callee's pinned identity key and ours (hex): binding checks and the SAS use them. */

@@ -1587,15 +1587,29 @@ class SottoVault implements Vault {
       if (sendingBlocked(contact)) throw new VaultError('KEY_CHANGED_BLOCKED');
       const { identity } = await this.#ensureKeys();
       const callId = newCallId(this.#random);
-      const ring = createRing(
-        { callerKey: identity.signingKey, callId, media, timestamp: this.#now(), peerId },
-        identity.signingSecret,
-      );
-      if (!ring) throw badInput();
+      const presenceAddress = contact.presenceAddress ?? null;
+      // The ring names the callee (pinned key and the address it is sent to), so it rings
+      // only there; without an address there is no one to ring yet (the window says so).
+      const ring =
+        presenceAddress === null
+          ? null
+          : createRing(
+              {
+                callerKey: identity.signingKey,
+                callId,
+                media,
+                timestamp: this.#now(),
+                peerId,
+                calleeKey: contact.identityKey,
+                calleeAddress: presenceAddress,
+              },
+              identity.signingSecret,
+            );
+      if (presenceAddress !== null && !ring) throw badInput();
       return {
         callId,
         ring,
-        presenceAddress: contact.presenceAddress ?? null,
+        presenceAddress,
         peerKey: toHex(contact.identityKey),
         ownKey: toHex(identity.signingKey),
       };
@@ -1615,13 +1629,16 @@ class SottoVault implements Vault {
       const now = this.#now();
       // The call log doubles as the replay guard: every ring that rang is logged by call id.
       const seen = new Set((await this.#store.getAll('callLog')).map((entry) => entry.id));
+      const { identity } = await this.#ensureKeys();
+      // A ring must name us: one signed for another of the caller's contacts is a replay.
       const checked = acceptRing(ring, {
         now,
+        ownKey: identity.signingKey,
+        ownAddress: await this.presenceAddress(),
         contactFor: (key) => contactForKey(contacts, key),
         seen: (callId) => seen.has(callId),
       });
       if (!checked.ok) return checked;
-      const { identity } = await this.#ensureKeys();
       const { callId, handle, media, peerId, callerKey } = checked.value;
       const fresh = await this.#store.transact(['callLog'], async (tx) => {
         if (await tx.get('callLog', callId)) return false;

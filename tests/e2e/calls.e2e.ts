@@ -18,6 +18,7 @@ import {
   press,
   sampleMedia,
   VIDEO_BUTTON,
+  waitForCallLog,
   waitForCallPage,
   waitForCallState,
   waitForPresence,
@@ -122,8 +123,8 @@ async function checkRingingWindowClosed(pair: Pair, opened: TestPage[]) {
   const shown = await waitForCallState(caller, 'declined', 15_000);
   expect(shown.reason).toBe('declined');
   await closeAll(opened);
-  // Once Bob's window has rung a while its own channel to Alice is open, and closes with
-  // the window: that, too, is a decline, not "no answer".
+  // A window that has rung a while (it still has no channel to Alice: that opens only on
+  // Accept) and then closes is a decline too, not "no answer".
   const later = await placeCall(pair, opened, AUDIO_BUTTON);
   await waitForCallState(later.callee, 'ringing');
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -135,6 +136,49 @@ async function checkRingingWindowClosed(pair: Pair, opened: TestPage[]) {
   expect((await callShown(next.callee)).state).toBe('ringing');
   await press(next.callee, 'decline-call');
   await waitForCallState(next.caller, 'declined');
+  await closeAll(opened);
+}
+
+/**
+ * Alice gives up before Bob answers — she hangs up, then (another call) closes her window:
+ * Bob's ringing window, which has no connection to her, stops ringing within seconds, not
+ * after its 45 s, and Bob logs a missed call. Her `cancel` reaches his presence listener on
+ * the ring's own connection (closing her window closes it, which says the same).
+ */
+async function checkCallerCancels(pair: Pair, opened: TestPage[]) {
+  const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
+  await waitForCallState(caller, 'calling');
+  const hungUp = Date.now();
+  await press(caller, 'hangup');
+  expect((await waitForCallState(caller, 'ended')).reason).toBe('cancelled');
+  const shown = await waitForCallState(callee, 'ended', 5_000);
+  expect(shown.reason).toBe('missed');
+  expect(shown.text).toBe('Missed voice call from @alice.');
+  // Logged by the window as it ended (endedAt), not only when the ring arrived.
+  expect(await waitForCallLog(pair.vault('bob').call, hungUp)).toMatchObject({
+    handle: 'alice',
+    direction: 'in',
+    outcome: 'missed',
+  });
+  await closeAll(opened);
+
+  const later = await placeCall(pair, opened, AUDIO_BUTTON);
+  // Ringing a while first: the window closing is all Alice says.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const closed = Date.now();
+  await later.caller.close();
+  expect((await waitForCallState(later.callee, 'ended', 5_000)).reason).toBe('missed');
+  expect(await waitForCallLog(pair.vault('bob').call, closed)).toMatchObject({
+    handle: 'alice',
+    outcome: 'missed',
+  });
+  // Bob's browser is free again: the next call rings, and Bob can still accept a call (the
+  // ring's connection closing after Accept is no cancel).
+  await closeAll(opened);
+  const next = await placeCall(pair, opened, AUDIO_BUTTON);
+  await acceptCall(next.caller, next.callee);
+  await press(next.caller, 'hangup');
+  await waitForCallState(next.callee, 'ended');
   await closeAll(opened);
 }
 
@@ -168,11 +212,10 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     expect((await callShown(caller)).state).toBe('calling');
     // The window's text comes from _locales (a missing message would show its key).
     expect((await callShown(callee)).text).toBe('@alice is calling you (video call)');
-    // The ringing window already has Bob's camera (the preview plays), so Accept does not
-    // wait for the devices to start.
-    await callee.waitFor(
-      () => (document.querySelector<HTMLVideoElement>('video.local')?.readyState ?? 0) >= 2,
-      null,
+    // No camera before Accept: the ringing window shows no preview and holds no device.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await callee.evaluate(() => document.querySelector('video.local') === null, null)).toBe(
+      true,
     );
     expect((await callShown(callee)).state).toBe('ringing');
     // It rings with a system notification too, which Accept takes away.
@@ -180,7 +223,7 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
 
     const [a, b] = await acceptCall(caller, callee);
     await waitForNotifications(pair, []);
-    expect(a.sas).toMatch(/^(\S+ ){4}\S+$/u);
+    expect(a.sas).toMatch(/^(\S+ ){7}\S+$/u);
     expect(a.sas).toBe(b.sas);
 
     for (const page of [caller, callee]) {
@@ -244,6 +287,9 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
 
   test('Bob closes the ringing window at once: Alice is told it was declined, not left calling', () =>
     checkRingingWindowClosed(pair, opened));
+
+  test('Alice hangs up or closes her window before Bob answers: his window stops ringing at once', () =>
+    checkCallerCancels(pair, opened));
 
   // Closing the window is how many people end a call: the other side must not be left
   // talking to nobody, and both logs must still record the call.
@@ -348,11 +394,13 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
     const before = await presenceStatus(bob.call);
     const config = await bob.call('presence.config', {});
     const address = (config.value as { address: string }).address;
-    // Alice's identity key, as Bob pinned it (her own call.prepare tells her own key).
+    // Alice's identity key, as Bob pinned it (her own call.prepare tells her own key), and
+    // Bob's, as she pinned it: the ring must name Bob.
     const ticket = await pair
       .vault('alice')
       .call('call.prepare', { handle: 'bob', media: 'audio', peerId: newPeerId() });
     const aliceKey = fromHex((ticket.value as { ownKey: string }).ownKey)!;
+    const bobKey = fromHex((ticket.value as { peerKey: string }).peerKey)!;
     const mallory = ed25519KeyPair(systemRandom);
     const ring = (callerKey: Uint8Array) =>
       createRing(
@@ -362,6 +410,8 @@ describe.each(browsers.filter((name) => name === 'chromium'))('calls in %s', (br
           media: 'audio',
           timestamp: Date.now(),
           peerId: newPeerId(),
+          calleeKey: bobKey,
+          calleeAddress: address,
         },
         mallory.secret,
       )!;
@@ -473,10 +523,13 @@ describe.each(browsers.filter((name) => name === 'firefox'))('calls in %s', (bro
   test('Bob closes the ringing window at once: Alice is told it was declined, not left calling', () =>
     checkRingingWindowClosed(pair, opened));
 
+  test('Alice hangs up or closes her window before Bob answers: his window stops ringing at once', () =>
+    checkCallerCancels(pair, opened));
+
   test('audio: Bob rings, accepts; audio flows; the SAS matches; hang-up ends both', async () => {
     const { caller, callee } = await placeCall(pair, opened, AUDIO_BUTTON);
     const [a, b] = await acceptCall(caller, callee);
-    expect(a.sas).toMatch(/^(\S+ ){4}\S+$/u);
+    expect(a.sas).toMatch(/^(\S+ ){7}\S+$/u);
     expect(a.sas).toBe(b.sas);
     for (const side of [caller, callee]) {
       const { first, second } = await sampleMedia(side);

@@ -23,7 +23,10 @@ const rng = deterministicRandom(new Uint8Array(32).fill(7));
 const alice = ed25519KeyPair(rng);
 const bob = ed25519KeyPair(rng);
 const mallory = ed25519KeyPair(rng);
+const carol = ed25519KeyPair(rng);
 const NOW = 1_800_000_000_000;
+const BOB_ADDRESS = newPeerId(rng);
+const CAROL_ADDRESS = newPeerId(rng);
 
 function ringFrom(secret: Uint8Array, callerKey: Uint8Array, overrides = {}) {
   const ring = createRing(
@@ -33,6 +36,8 @@ function ringFrom(secret: Uint8Array, callerKey: Uint8Array, overrides = {}) {
       media: 'video',
       timestamp: NOW,
       peerId: newPeerId(rng),
+      calleeKey: bob.public,
+      calleeAddress: BOB_ADDRESS,
       ...overrides,
     },
     secret,
@@ -45,6 +50,8 @@ function ringFrom(secret: Uint8Array, callerKey: Uint8Array, overrides = {}) {
 function bobChecks(seen = new Set<string>()): RingCheck {
   return {
     now: NOW + 1000,
+    ownKey: bob.public,
+    ownAddress: BOB_ADDRESS,
     contactFor: (key) => (bytesEqual(key, alice.public) ? 'alice' : null),
     seen: (id) => seen.has(id),
   };
@@ -85,6 +92,44 @@ describe('the signed ring', () => {
     }
   });
 
+  test("a ring replayed to another of the caller's contacts is refused: it names its callee", () => {
+    // Carol has Alice pinned too; the server hands her the ring Alice sent Bob.
+    const carolChecks: RingCheck = {
+      ...bobChecks(),
+      ownKey: carol.public,
+      ownAddress: CAROL_ADDRESS,
+    };
+    const toBob = ringFrom(alice.secret, alice.public);
+    expect(acceptRing(toBob, bobChecks())).toMatchObject({ ok: true });
+    expect(acceptRing(toBob, carolChecks)).toEqual({ ok: false, reason: 'wrong-callee' });
+    // Named Bob's key but sent to another presence address (or the other way round).
+    const elsewhere = ringFrom(alice.secret, alice.public, { calleeAddress: CAROL_ADDRESS });
+    expect(acceptRing(elsewhere, bobChecks())).toEqual({ ok: false, reason: 'wrong-callee' });
+    const forCarol = ringFrom(alice.secret, alice.public, { calleeKey: carol.public });
+    expect(acceptRing(forCarol, bobChecks())).toEqual({ ok: false, reason: 'wrong-callee' });
+    // The callee fields are signed: rewriting them breaks the signature.
+    const parsed = parseRing(toBob);
+    if (!parsed.ok) throw new Error('parse failed');
+    expect(parsed.value.fields.calleeAddress).toBe(BOB_ADDRESS);
+    const bytes = Buffer.from(toBob, 'base64url');
+    bytes.set(Buffer.from(CAROL_ADDRESS, 'hex'), 2 + 16 + 8 + 32 + 16 + 32);
+    bytes.set(carol.public, 2 + 16 + 8 + 32 + 16);
+    expect(acceptRing(bytes.toString('base64url'), carolChecks)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
+  test('a version 1 ring (which named only the caller) is malformed now', () => {
+    const bytes = Buffer.from(ringFrom(alice.secret, alice.public), 'base64url');
+    expect(bytes).toHaveLength(186);
+    const v1 = Buffer.concat([Buffer.of(1), bytes.subarray(1, 74), bytes.subarray(122)]);
+    expect(acceptRing(v1.toString('base64url'), bobChecks())).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+  });
+
   test('a replayed call id and a stale or future ring are refused', () => {
     const callId = newCallId(rng);
     const ring = ringFrom(alice.secret, alice.public, { callId });
@@ -107,6 +152,22 @@ describe('the signed ring', () => {
           media: 'audio',
           timestamp: NOW,
           peerId: newPeerId(rng),
+          calleeKey: bob.public,
+          calleeAddress: BOB_ADDRESS,
+        },
+        alice.secret,
+      ),
+    ).toBeNull();
+    expect(
+      createRing(
+        {
+          callerKey: alice.public,
+          callId: newCallId(rng),
+          media: 'audio',
+          timestamp: NOW,
+          peerId: newPeerId(rng),
+          calleeKey: bob.public.slice(1),
+          calleeAddress: BOB_ADDRESS,
         },
         alice.secret,
       ),
@@ -161,12 +222,22 @@ describe('fingerprint binding', () => {
 
 describe('short authentication string', () => {
   const callId = newCallId(rng);
-  const caller = { identityKey: alice.public, fingerprint: fp(1) };
-  const callee = { identityKey: bob.public, fingerprint: fp(2) };
+  const callerView: BindingView = { callId, own: fp(1), peer: fp(2) };
+  const calleeView: BindingView = { callId, own: fp(2), peer: fp(1) };
+  const caller = {
+    identityKey: alice.public,
+    fingerprint: fp(1),
+    binding: signBinding(callerView, alice.secret),
+  };
+  const callee = {
+    identityKey: bob.public,
+    fingerprint: fp(2),
+    binding: signBinding(calleeView, bob.secret),
+  };
 
-  test('five emoji from the table, the same for both computations, different for another fingerprint', () => {
+  test('eight emoji (48 bits) from the table, the same for both computations, different for another fingerprint, key or binding', () => {
     const sas = shortAuthenticationString(callId, caller, callee);
-    expect(sas).toHaveLength(5);
+    expect(sas).toHaveLength(8);
     for (const emoji of sas) expect(SAS_EMOJI).toContain(emoji);
     expect(shortAuthenticationString(callId, { ...caller }, { ...callee })).toEqual(sas);
     const mitm = shortAuthenticationString(callId, caller, { ...callee, fingerprint: fp(3) });
@@ -174,6 +245,14 @@ describe('short authentication string', () => {
     expect(
       shortAuthenticationString(callId, caller, { ...callee, identityKey: mallory.public }),
     ).not.toEqual(sas);
+    expect(
+      shortAuthenticationString(callId, caller, {
+        ...callee,
+        binding: signBinding(calleeView, mallory.secret),
+      }),
+    ).not.toEqual(sas);
+    // Swapping the roles gives another code: both sides put the caller first.
+    expect(shortAuthenticationString(callId, callee, caller)).not.toEqual(sas);
   });
 
   test('the emoji table has 64 distinct entries', () => {

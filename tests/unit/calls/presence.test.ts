@@ -1,6 +1,8 @@
 // The presence listener against a fake PeerJS and a fake clock: reconnects with backoff,
-// answers rings the vault accepts, and tells refused callers nothing.
+// answers rings the vault accepts, tells refused callers nothing, and lets a caller take back
+// a ring that rings (only on that ring's own connection).
 import { describe, expect, test } from 'vitest';
+import { newCallId, newPeerId } from '../../../lib/calls/ids';
 import {
   type ConfigAnswer,
   Presence,
@@ -8,6 +10,9 @@ import {
   type PresencePeer,
   SERVER_UNREACHABLE,
 } from '../../../lib/calls/presence';
+import { createRing } from '../../../lib/calls/ring';
+import { ed25519KeyPair } from '../../../lib/crypto/primitives';
+import { systemRandom } from '../../../lib/crypto/random';
 import type { PresenceConfig, RingAnswer } from '../../../lib/rpc/protocol';
 
 type Handler = (...args: never[]) => void;
@@ -61,9 +66,11 @@ function setup(
 ) {
   const peers: FakePeer[] = [];
   const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
+  const cancelled: string[] = [];
   const presence = new Presence({
     config: options.config ?? (async () => ({ ok: true, config: CONFIG })),
     ring: options.ring ?? (async () => 'ringing'),
+    cancel: (callId) => cancelled.push(callId),
     createPeer: (id, peerOptions) => {
       expect(peerOptions).toMatchObject({
         host: '127.0.0.1',
@@ -92,7 +99,25 @@ function setup(
     timer.fn();
     await settle();
   };
-  return { presence, peers, timers, settle, fire };
+  return { presence, peers, timers, cancelled, settle, fire };
+}
+
+/** A well-formed ring for `callId` (the listener reads its call id once the vault accepted it). */
+function signedRing(callId: string): string {
+  const caller = ed25519KeyPair(systemRandom);
+  const callee = ed25519KeyPair(systemRandom);
+  return createRing(
+    {
+      callerKey: caller.public,
+      callId,
+      media: 'audio',
+      timestamp: Date.now(),
+      peerId: newPeerId(),
+      calleeKey: callee.public,
+      calleeAddress: CONFIG.address,
+    },
+    caller.secret,
+  )!;
 }
 
 describe('the presence listener', () => {
@@ -203,5 +228,85 @@ describe('the presence listener', () => {
     const closing = timers.at(-1)!;
     closing.fn();
     expect(peers[0]!.connected[0]!.connection.closed).toBe(true);
+  });
+});
+
+describe('taking a ring back', () => {
+  async function ringing(options: Parameters<typeof setup>[0] = {}) {
+    const setupResult = setup(options);
+    const { presence, peers, settle } = setupResult;
+    presence.start();
+    await settle();
+    peers[0]!.emit('open', CONFIG.address);
+    const callId = newCallId();
+    const connection = new FakeConnection();
+    peers[0]!.emit('connection', connection);
+    connection.emit('data', { t: 'ring', ring: signedRing(callId) });
+    await settle();
+    return { ...setupResult, callId, connection };
+  }
+
+  test('the caller says cancel on the ring’s connection: its ringing window is told', async () => {
+    const { connection, cancelled, callId } = await ringing();
+    expect(connection.sent).toEqual([{ t: 'ringing' }]);
+    // Kept open while it rings, past the 15 s a connection otherwise gets.
+    expect(connection.closed).toBe(false);
+    connection.emit('data', { t: 'cancel' });
+    expect(cancelled).toEqual([callId]);
+    expect(connection.closed).toBe(true);
+    // Said once.
+    connection.emit('close');
+    expect(cancelled).toEqual([callId]);
+  });
+
+  test('the caller’s connection closing (its window closed, it quit) takes the ring back too', async () => {
+    const { connection, cancelled, callId } = await ringing();
+    connection.emit('close');
+    expect(cancelled).toEqual([callId]);
+  });
+
+  test('a cancel while the vault still decides stops the ring as soon as it rings', async () => {
+    let answer: (value: RingAnswer) => void = () => {};
+    const { connection, cancelled, callId, settle } = await ringing({
+      ring: () => new Promise((resolve) => (answer = resolve)),
+    });
+    connection.emit('data', { t: 'cancel' });
+    expect(cancelled).toEqual([]);
+    answer('ringing');
+    await settle();
+    expect(cancelled).toEqual([callId]);
+    expect(connection.sent).toEqual([]);
+  });
+
+  test('nothing to take back: a busy, refused or unanswered ring, a cancel without a ring', async () => {
+    for (const answer of ['busy', 'unavailable', 'refused'] as const) {
+      const { connection, cancelled } = await ringing({ ring: async () => answer });
+      connection.emit('data', { t: 'cancel' });
+      connection.emit('close');
+      expect(cancelled).toEqual([]);
+    }
+    const { presence, peers, settle, cancelled } = setup();
+    presence.start();
+    await settle();
+    const early = new FakeConnection();
+    peers[0]!.emit('connection', early);
+    early.emit('data', { t: 'cancel' });
+    early.emit('close');
+    expect(cancelled).toEqual([]);
+    expect(early.closed).toBe(true);
+  });
+
+  test('our own restart or the ring running its time is no cancel', async () => {
+    const first = await ringing();
+    first.presence.restart();
+    first.connection.emit('close');
+    expect(first.cancelled).toEqual([]);
+
+    const second = await ringing();
+    const expiry = second.timers.filter((t) => !t.cleared && t.ms > 45_000).pop()!;
+    expiry.fn();
+    expect(second.connection.closed).toBe(true);
+    second.connection.emit('close');
+    expect(second.cancelled).toEqual([]);
   });
 });

@@ -47,7 +47,7 @@ describe('calls in the vault', () => {
     );
 
     clock.tick(2000);
-    const rung = await bob.vault.receiveRing(ticket.ring);
+    const rung = await bob.vault.receiveRing(ticket.ring!);
     expect(rung).toMatchObject({
       ok: true,
       value: {
@@ -66,21 +66,55 @@ describe('calls in the vault', () => {
         outcome: 'missed',
       }),
     ]);
-    expect(await bob.vault.receiveRing(ticket.ring)).toEqual({ ok: false, reason: 'replay' });
+    expect(await bob.vault.receiveRing(ticket.ring!)).toEqual({ ok: false, reason: 'replay' });
     // Still refused after a restart: the call log is the replay guard.
     await bob.restart();
-    expect(await bob.vault.receiveRing(ticket.ring)).toEqual({ ok: false, reason: 'replay' });
+    expect(await bob.vault.receiveRing(ticket.ring!)).toEqual({ ok: false, reason: 'replay' });
 
     // Carol is nobody to Bob.
     await connect(carol, alice, 'c3');
     const stranger = await carol.vault.prepareCall('alice', 'audio', PEER);
-    expect(await bob.vault.receiveRing(stranger.ring)).toEqual({ ok: false, reason: 'stranger' });
+    expect(await bob.vault.receiveRing(stranger.ring!)).toEqual({ ok: false, reason: 'stranger' });
 
     // The answer updates the log entry.
     const entry = (await bob.vault.callLog(1))[0]!;
     await bob.vault.recordCall({ ...entry, outcome: 'answered', endedAt: clock.now() });
     expect((await bob.vault.callLog(1))[0]).toMatchObject({ outcome: 'answered' });
     expect(fromHex(ticket.peerKey)).toHaveLength(32);
+  });
+
+  test("a ring replayed to another of the caller's contacts is refused and not logged", async () => {
+    const clock = new Clock();
+    const alice = await person('alice', clock);
+    const bob = await person('bob', clock);
+    const carol = await person('carol', clock);
+    await connect(alice, bob);
+    await connect(alice, carol, 'c3');
+    // Both have Alice pinned; the server hands Carol the ring Alice sent Bob.
+    const ticket = await alice.vault.prepareCall('bob', 'video', PEER);
+    const parsed = parseRing(ticket.ring);
+    expect(parsed.ok && parsed.value.fields.calleeAddress).toBe(await bob.vault.presenceAddress());
+    expect(parsed.ok && Buffer.from(parsed.value.fields.calleeKey).toString('hex')).toBe(
+      ticket.peerKey,
+    );
+    expect(await carol.vault.receiveRing(ticket.ring!)).toEqual({
+      ok: false,
+      reason: 'wrong-callee',
+    });
+    expect(await carol.vault.callLog(10)).toEqual([]);
+    expect(await bob.vault.receiveRing(ticket.ring!)).toMatchObject({ ok: true });
+  });
+
+  test("without the callee's presence address there is no ring to send", async () => {
+    const clock = new Clock();
+    const alice = await person('alice', clock);
+    const bob = await person('bob', clock);
+    await connect(alice, bob);
+    // Alice has not written to Bob yet, so he does not know where she listens.
+    expect(await bob.vault.prepareCall('alice', 'audio', PEER)).toMatchObject({
+      presenceAddress: null,
+      ring: null,
+    });
   });
 
   test('a stale ring is refused', async () => {
@@ -90,7 +124,7 @@ describe('calls in the vault', () => {
     await connect(alice, bob);
     const ticket = await alice.vault.prepareCall('bob', 'audio', PEER);
     clock.tick(5 * 60_000);
-    expect(await bob.vault.receiveRing(ticket.ring)).toEqual({ ok: false, reason: 'stale' });
+    expect(await bob.vault.receiveRing(ticket.ring!)).toEqual({ ok: false, reason: 'stale' });
     expect(await bob.vault.callLog(10)).toEqual([]);
   });
 });

@@ -2,7 +2,11 @@
 // went away had left unanswered, and how a caller recognises the relayed "declined".
 import { describe, expect, test } from 'vitest';
 import { isRelayedDecline } from '../../../lib/calls/messages';
-import { CallWindowTracker, readCallWindowReport } from '../../../lib/calls/window-port';
+import {
+  CallWindowTracker,
+  readCallWindowCommand,
+  readCallWindowReport,
+} from '../../../lib/calls/window-port';
 
 const CALL_ID = 'ab'.repeat(16);
 
@@ -44,6 +48,19 @@ describe('call window reports', () => {
       tracker.report({ t: 'ringing', callId: CALL_ID });
       tracker.report(junk);
       expect(tracker.abandoned()).toBe(CALL_ID);
+    }
+  });
+
+  test('a caller’s cancel reaches only a window that rings unanswered for that call', () => {
+    const tracker = new CallWindowTracker();
+    expect(tracker.ringing()).toBeNull();
+    tracker.report({ t: 'ringing', callId: CALL_ID });
+    expect(tracker.ringing()).toBe(CALL_ID);
+    tracker.report({ t: 'accepted' });
+    expect(tracker.ringing()).toBeNull();
+    expect(readCallWindowCommand({ t: 'cancel' })).toEqual({ t: 'cancel' });
+    for (const junk of [null, 'cancel', { t: 'hangup' }, { t: 'accept' }, []]) {
+      expect(readCallWindowCommand(junk)).toBeNull();
     }
   });
 
