@@ -62,12 +62,19 @@ export default function ContactCard({ handle }: ContactCardProps) {
       <p class="status">{contact.verified ? t('contactVerified') : t('contactNotVerifiedHint')}</p>
       <SafetyNumber handle={contact.handle} digits={contact.safetyNumber} />
       <div class="row start">
-        {contact.keyChanged ? (
+        {contact.keyChanged || contact.blocked ? (
           <button
             type="button"
             data-sotto="approve-key"
             onClick={() =>
-              void act(() => callVault('contact.approveKeyChange', { handle: contact.handle }))
+              // The choice (keep, trust, block) is the decision window's, as everywhere.
+              void act(() =>
+                callVault('decision.open', {
+                  kind: 'key',
+                  handle: contact.handle,
+                  conversationId: null,
+                }),
+              )
             }
           >
             {t('contactApproveKey')}

@@ -73,13 +73,20 @@ export default function ContactEntry({ contact, onChanged }: ContactEntryProps) 
         </ol>
       )}
       <div class="row start">
-        {contact.keyChanged ? (
+        {contact.keyChanged || contact.blocked ? (
           <button
             type="button"
             data-sotto="approve-key"
             disabled={busy}
             onClick={() =>
-              void act(() => callVault('contact.approveKeyChange', { handle: contact.handle }))
+              // The choice (keep, trust, block) is the decision window's, as everywhere.
+              void act(() =>
+                callVault('decision.open', {
+                  kind: 'key',
+                  handle: contact.handle,
+                  conversationId: null,
+                }),
+              )
             }
           >
             {t('contactApproveKey')}

@@ -1,8 +1,11 @@
+import type { RefObject } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
-import { t, translate } from '@/lib/i18n';
+import { useVaultLock } from '@/components/useVaultLock';
+import { type VisibilityGuard, watchVisibility } from '@/components/visibility-guard';
+import { t, translate, userText } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
-import type { RpcError } from '@/lib/rpc/errors';
+import { type RpcError, rpcError } from '@/lib/rpc/errors';
 import { onVaultChange } from '@/lib/rpc/events';
 import { postToHost } from '@/lib/rpc/frame';
 import type { ComposeTarget } from '@/lib/rpc/protocol';
@@ -42,14 +45,27 @@ export default function ComposeApp({
   const inviteButton = useRef<HTMLButtonElement>(null);
   // Until the invitation is sent, focus (on load and whenever the frame gets it) goes to it.
   const offerInvite = useRef(false);
+  // While sending waits for a key decision, focus goes to the button that opens it.
+  const reviewButton = useRef<HTMLButtonElement>(null);
+  const reviewNeeded = useRef(false);
   const draftTimer = useRef<ReturnType<typeof setTimeout>>();
   const [draftLoaded, setDraftLoaded] = useState(false);
+  const actions = useRef<HTMLDivElement>(null);
+  const visibility = useRef<VisibilityGuard | null>(null);
   // Ready once the user would see the real state and their draft, so nothing typed or pressed
   // right away lands in an empty box.
   useFrameLayout(
     hostOrigin,
     !supported || ((target !== null || targetError !== null) && draftLoaded),
   );
+
+  // Locking takes the typed text off the screen (the draft is sealed in the vault); the next
+  // focus asks the vault again.
+  const lock = useVaultLock(() => {
+    clearTimeout(draftTimer.current);
+    setText('');
+    setTargetError(rpcError('LOCKED'));
+  });
 
   const refresh = useCallback(async (): Promise<ComposeTarget | null> => {
     if (!supported) return null;
@@ -64,6 +80,18 @@ export default function ComposeApp({
   }, [conversationId, partner, supported]);
 
   useEffect(() => {
+    if (!lock.locked) return;
+    const retry = async () => {
+      if (!(await refresh())) return;
+      lock.clear();
+      const draft = await callVault('draft.get', { conversationId });
+      if (draft.ok && draft.value.text) setText((current) => current || draft.value.text);
+    };
+    window.addEventListener('focus', retry);
+    return () => window.removeEventListener('focus', retry);
+  }, [lock, refresh, conversationId]);
+
+  useEffect(() => {
     if (!supported) return;
     void refresh();
     void callVault('draft.get', { conversationId }).then((draft) => {
@@ -75,8 +103,24 @@ export default function ComposeApp({
     });
   }, [conversationId, refresh, supported]);
 
+  // The frame opens with focus in the text box; once the vault's answer shows that sending
+  // waits for a key decision, focus moves (once) to the button that opens it.
+  const loadedState = target?.state ?? null;
+  const firstState = useRef<string | null>(null);
   useEffect(() => {
-    const focusInput = () => (offerInvite.current ? inviteButton.current : input.current)?.focus();
+    if (loadedState === null || firstState.current !== null) return;
+    firstState.current = loadedState;
+    if (reviewNeeded.current && document.hasFocus()) reviewButton.current?.focus();
+  }, [loadedState]);
+
+  useEffect(() => {
+    const focusInput = () =>
+      (offerInvite.current
+        ? inviteButton.current
+        : reviewNeeded.current
+          ? reviewButton.current
+          : input.current
+      )?.focus();
     focusInput();
     window.addEventListener('focus', focusInput);
     const onKey = (event: KeyboardEvent) => {
@@ -88,6 +132,23 @@ export default function ComposeApp({
       window.removeEventListener('keydown', onKey);
     };
   }, [hostOrigin]);
+
+  useEffect(() => {
+    if (!actions.current) return;
+    const guard = watchVisibility(actions.current);
+    visibility.current = guard;
+    return () => guard.stop();
+  }, []);
+
+  /**
+   * Send and Send invitation act only while the user can see them (where the browser can tell):
+   * the page may have made this frame transparent and put it under the cursor.
+   */
+  const seenByUser = async (): Promise<boolean> => {
+    if (await (visibility.current?.visible() ?? Promise.resolve(true))) return true;
+    setSending({ phase: 'failed', error: rpcError('FORBIDDEN', userText('composeHidden')) });
+    return false;
+  };
 
   const saveDraft = (value: string) => {
     clearTimeout(draftTimer.current);
@@ -102,6 +163,7 @@ export default function ComposeApp({
     if (!message.trim()) return;
     // The state may have changed without us hearing (an accepted invite): ask before refusing.
     if (target?.state !== 'ready' && (await refresh())?.state !== 'ready') return;
+    if (!(await seenByUser())) return;
     setSending({ phase: 'sending' });
     // Cleared at once so the user can write on; put back if the message does not go out.
     setText('');
@@ -135,6 +197,7 @@ export default function ComposeApp({
   };
 
   const invite = async () => {
+    if (!(await seenByUser())) return;
     setSending({ phase: 'sending' });
     const result = await callVault('compose.invite', { conversationId, partner });
     setSending(
@@ -147,15 +210,28 @@ export default function ComposeApp({
     input.current?.focus();
   };
 
+  // A decision taken in the decision window removes the Review button that had focus: what the
+  // user types next belongs in the text box.
+  const ready = target?.state === 'ready';
+  useEffect(() => {
+    if (ready && (document.activeElement === document.body || !document.activeElement)) {
+      input.current?.focus();
+    }
+  }, [ready]);
+
   const inviteOffered = intent === 'invite' && target?.state === 'no-session';
   useEffect(() => {
     if (inviteOffered) inviteButton.current?.focus();
   }, [inviteOffered]);
 
-  const approveKey = async () => {
-    const result = await callVault('contact.approveKeyChange', { handle: partner });
-    if (!result.ok) setTargetError(result.error);
-    await refresh();
+  /** Key decisions are taken in the decision window, where the page cannot click for the user. */
+  const reviewKey = async () => {
+    const result = await callVault('decision.open', {
+      kind: 'key',
+      handle: partner,
+      conversationId,
+    });
+    setTargetError(result.ok ? null : result.error);
   };
 
   if (!supported) {
@@ -169,10 +245,11 @@ export default function ComposeApp({
   const state = targetError?.code === 'LOCKED' ? 'locked' : (target?.state ?? 'loading');
   const canSend = state === 'ready';
   offerInvite.current = intent === 'invite' && state === 'no-session';
+  reviewNeeded.current = state === 'key-changed-blocked' || state === 'blocked';
 
   return (
     <main class="compose" data-sotto="compose" data-sotto-state={state}>
-      <Notice state={state} partner={partner} onApprove={approveKey} />
+      <Notice state={state} partner={partner} onReview={reviewKey} reviewButton={reviewButton} />
       {targetError && targetError.code !== 'LOCKED' ? (
         <p class="status error" role="alert">
           {translate(targetError.text)}
@@ -201,7 +278,7 @@ export default function ComposeApp({
           }
         }}
       />
-      <div class="row">
+      <div class="row" ref={actions}>
         <SendStatus sending={sending} canSend={canSend} hasText={text.trim() !== ''} />
         {state === 'no-session' ? (
           <button
@@ -231,11 +308,12 @@ export default function ComposeApp({
 interface NoticeProps {
   state: string;
   partner: string;
-  onApprove: () => void;
+  onReview: () => void;
+  reviewButton: RefObject<HTMLButtonElement>;
 }
 
 /** What the user needs to know before typing, by the conversation's state. */
-function Notice({ state, partner, onApprove }: NoticeProps) {
+function Notice({ state, partner, onReview, reviewButton }: NoticeProps) {
   switch (state) {
     case 'no-session':
       return <p class="notice">{t('composeNoSession', partner)}</p>;
@@ -252,11 +330,12 @@ function Notice({ state, partner, onApprove }: NoticeProps) {
         </p>
       );
     case 'key-changed-blocked':
+    case 'blocked':
       return (
         <div class="notice warning" role="alert">
-          <p>{t('composeKeyChanged', partner)}</p>
-          <button type="button" data-sotto="approve-key" onClick={onApprove}>
-            {t('composeApproveKey')}
+          <p>{t(state === 'blocked' ? 'composeBlocked' : 'composeKeyChanged', partner)}</p>
+          <button type="button" ref={reviewButton} data-sotto="approve-key" onClick={onReview}>
+            {t('composeReviewKey')}
           </button>
         </div>
       );

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { useFrameLayout } from '@/components/useFrameLayout';
+import { LOCKED_NOTICE, useVaultLock } from '@/components/useVaultLock';
 import { type MessageKey, t, translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
+import { onVaultChange } from '@/lib/rpc/events';
 import { listenToHost } from '@/lib/rpc/frame';
 import type { MessageErrorReason, MessageView } from '@/lib/rpc/protocol';
 
@@ -45,6 +47,18 @@ const ASK_AGAIN_MS = [30, 60, 120, 250, 500, 1000, 2000, 4000];
 export default function ReaderApp({ hostOrigin, messageIds }: ReaderAppProps) {
   const [list, setList] = useState({ ids: messageIds, version: 0 });
   const [loaded, setLoaded] = useState<ReadonlyMap<string, Loaded>>(new Map());
+  // Locking drops every decrypted text from this frame; on its next focus it asks again.
+  const [epoch, setEpoch] = useState(0);
+  const lock = useVaultLock(() => setLoaded(new Map()));
+  useEffect(() => {
+    if (!lock.locked) return;
+    const retry = () => {
+      lock.clear();
+      setEpoch((n) => n + 1);
+    };
+    window.addEventListener('focus', retry);
+    return () => window.removeEventListener('focus', retry);
+  }, [lock]);
   const allShown = list.ids.every((id) => (loaded.get(id)?.phase ?? 'loading') !== 'loading');
   // The newest list whose every message was shown (a later list may still be loading).
   const shownVersion = useRef<number | null>(null);
@@ -63,11 +77,20 @@ export default function ReaderApp({ hostOrigin, messageIds }: ReaderAppProps) {
     setLoaded((before) => new Map(before).set(id, result));
   }, []);
 
+  if (lock.locked) {
+    return (
+      <main class="reader">
+        <p class="status" role="status" data-sotto="locked">
+          {translate(LOCKED_NOTICE)}
+        </p>
+      </main>
+    );
+  }
   return (
     <main class="reader" aria-busy={allShown ? undefined : 'true'}>
       {[...new Set(list.ids)].map((id) => (
         <MessageEntry
-          key={id}
+          key={`${epoch}:${id}`}
           messageId={id}
           loaded={loaded.get(id) ?? { phase: 'loading' }}
           onLoaded={onLoaded}
@@ -125,17 +148,37 @@ function MessageEntry({
   onLoaded: (id: string, result: Loaded) => void;
 }) {
   useMessage(messageId, loaded.phase === 'loading', onLoaded);
-  const [accepting, setAccepting] = useState<'idle' | 'busy' | RpcError>('idle');
+  const [accepting, setAccepting] = useState<'idle' | 'busy' | 'asked' | RpcError>('idle');
+  const openInvite =
+    loaded.phase === 'ready' &&
+    loaded.message.state === 'invite' &&
+    loaded.message.direction === 'in'
+      ? loaded.message
+      : null;
 
+  // Accepting happens in the decision window; this frame learns the outcome from the vault.
+  useEffect(() => {
+    if (!openInvite) return;
+    return onVaultChange((changed) => {
+      if (changed !== openInvite.conversationId) return;
+      void callVault('message.get', { messageId: openInvite.id }).then((result) => {
+        if (result.ok && result.value)
+          onLoaded(messageId, { phase: 'ready', message: result.value });
+      });
+    });
+  }, [openInvite, messageId, onLoaded]);
+
+  /**
+   * Accept only opens the decision window: this frame sits in a page that can restyle it and
+   * place it under the cursor, so the choice is taken where the page cannot reach.
+   */
   const accept = async (message: MessageView) => {
     setAccepting('busy');
-    const result = await callVault('invite.accept', { messageId: message.id });
-    if (!result.ok) {
-      setAccepting(result.error);
-      return;
-    }
-    setAccepting('idle');
-    onLoaded(messageId, { phase: 'ready', message: { ...message, state: 'accepted' } });
+    const result = await callVault('decision.open', {
+      kind: 'accept-invite',
+      messageId: message.id,
+    });
+    setAccepting(result.ok ? 'asked' : result.error);
   };
 
   // Nothing yet: the content script keeps this row's place meanwhile.
@@ -177,6 +220,10 @@ function MessageEntry({
           {typeof accepting === 'object' ? (
             <span class="status error" role="alert">
               {translate(accepting.text)}
+            </span>
+          ) : accepting === 'asked' ? (
+            <span class="status" role="status">
+              {t('readerDecideInWindow')}
             </span>
           ) : null}
         </div>

@@ -98,7 +98,7 @@ export interface VaultRequests {
   };
   /** What the compose button should offer here. */
   'compose.target': {
-    callers: 'content' | 'frame' | 'page';
+    callers: 'frame' | 'page';
     input: ConversationRef;
     output: ComposeTarget;
   };
@@ -283,7 +283,8 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   status: ['content', 'frame', 'page'],
   'content.hello': ['content'],
   'message.ingestRows': ['content'],
-  'compose.target': ['content', 'frame', 'page'],
+  // Not the content script: the answer names the contact's key and verification state.
+  'compose.target': ['frame', 'page'],
   'call.target': ['content', 'page'],
   'call.start': ['content', 'page'],
   'compose.send': ['frame', 'page'],

@@ -61,7 +61,15 @@ function wrapPage(page: Page): TestPage {
     bringToFront: () => page.bringToFront(),
     clickAt: (x, y) => page.mouse.click(x, y),
     type: (text) => page.keyboard.type(text),
-    press: (key) => page.keyboard.press(key as Parameters<Page['keyboard']['press']>[0]),
+    // Playwright's "Shift+Tab" chords, held down around the last key as Puppeteer wants them.
+    async press(chord) {
+      type Key = Parameters<Page['keyboard']['press']>[0];
+      const keys = chord.split('+') as Key[];
+      const key = keys.pop()!;
+      for (const modifier of keys) await page.keyboard.down(modifier);
+      await page.keyboard.press(key);
+      for (const modifier of keys.reverse()) await page.keyboard.up(modifier);
+    },
     // One BiDi action list for the whole text; control characters would act as keys (Enter,
     // Tab), so callers insert those through other means.
     insertText: (text) => page.keyboard.type(text),

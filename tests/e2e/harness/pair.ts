@@ -1,5 +1,7 @@
+import { expect } from 'vitest';
 import type { Fixture } from '../../fixtures/server';
 import type { BrowserName } from './browsers';
+import { decide, decisionWindows, waitForDecision } from './decision';
 import { type FakeMedia, launchBrowser } from './launch';
 import type { BrowserSession, TestPage } from './session';
 import { activateReaderButton, openCompose, timeline, vaultClient, waitForTimeline } from './sotto';
@@ -161,14 +163,17 @@ export class Pair {
       null,
     );
     const before = timeline(this.fixture, this.conversation, 'alice').length;
-    // Like a person whose first click missed: try the Accept button again if nothing happened.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (timeline(this.fixture, this.conversation, 'alice').length > before) break;
+    const windows = (await decisionWindows(this.browser('bob'))).length;
+    // Accept in the reader only opens the decision window; the choice is taken there. Like a
+    // person whose first click missed (focus moving into the frame), try again if none opened.
+    let decision: TestPage | null = null;
+    for (let attempt = 0; attempt < 3 && !decision; attempt++) {
       await activateReaderButton(page);
-      await waitForTimeline(this.fixture, this.conversation, 'alice', before + 1, 5_000).catch(
-        () => {},
-      );
+      decision = await waitForDecision(this.browser('bob'), windows + 1, 5_000).catch(() => null);
     }
+    if (!decision) decision = await waitForDecision(this.browser('bob'), windows + 1);
+    expect(await decide(decision, 'confirm')).toBe('confirm');
+    await decision.close();
     await waitForTimeline(this.fixture, this.conversation, 'alice', before + 1);
   }
 

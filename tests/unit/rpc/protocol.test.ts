@@ -13,7 +13,6 @@ describe('what the content script may ask', () => {
     expect(contentCallable.sort()).toEqual([
       'call.start',
       'call.target',
-      'compose.target',
       'content.hello',
       'message.ingestRows',
       'status',
