@@ -92,6 +92,27 @@ export default function DecisionApp({ id }: DecisionAppProps) {
   }
 
   const { view } = state;
+  if (view.done && state.phase === 'ready') {
+    // Decided meanwhile (in another window, or the invitation was accepted): say so plainly.
+    return (
+      <main class="page decision" data-sotto="decision" data-sotto-state="settled">
+        <h1>{t('decisionGoneTitle')}</h1>
+        <p>
+          {view.kind === 'accept-invite'
+            ? t('decisionInviteSettled', view.handle)
+            : t('decisionKeySettled', view.handle)}
+        </p>
+        {view.contact ? (
+          <p class="fingerprint" data-sotto="pinned-fingerprint">
+            {view.contact.fingerprint}
+          </p>
+        ) : null}
+        <button type="button" data-sotto="cancel" onClick={() => window.close()}>
+          {t('decisionClose')}
+        </button>
+      </main>
+    );
+  }
   const working = state.phase === 'working';
   const invite = view.kind === 'accept-invite';
   const pinned = view.contact;
@@ -117,7 +138,7 @@ export default function DecisionApp({ id }: DecisionAppProps) {
     <main
       class="page decision"
       data-sotto="decision"
-      data-sotto-state={view.done ? 'settled' : 'ready'}
+      data-sotto-state="ready"
       data-sotto-kind={view.kind}
       aria-busy={working ? 'true' : undefined}
     >
@@ -159,7 +180,7 @@ export default function DecisionApp({ id }: DecisionAppProps) {
         <button
           type="button"
           data-sotto="confirm"
-          disabled={!armed || working || view.done}
+          disabled={!armed || working}
           onClick={() => void take(view, 'confirm')}
         >
           {invite

@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RPC_VERSION } from '../../lib/rpc/protocol';
 import type { Fixture } from '../fixtures/server';
 import { selectedBrowsers } from './harness/browsers';
+import { forgeNewKeyInvite } from './harness/decision';
 import { startE2EFixture } from './harness/host';
 import { Pair } from './harness/pair';
 
@@ -119,6 +121,58 @@ describe.runIf(selectedBrowsers().includes('chromium'))('accessibility in chromi
   afterAll(async () => {
     await pair?.close();
   });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`decision window (${theme}): no WCAG A/AA violations`, { timeout: 90_000 }, async () => {
+      // The host shows a new key for @bob, so the window has a decision to show.
+      forgeNewKeyInvite(fixture, pair.conversation, 'bob');
+      await expect
+        .poll(
+          async () =>
+            (
+              await pair
+                .vault('alice')
+                .call<{ keyChanged: boolean }>('contact.get', { handle: 'bob' })
+            ).value?.keyChanged,
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+      // Opened the way the frames and Contacts open it: the background creates the window.
+      const opener = await context.newPage();
+      await opener.goto(extensionUrl('popup.html'));
+      const [page] = await Promise.all([
+        context.waitForEvent('page', (p) => p.url().includes('/decision.html')),
+        opener.evaluate(
+          (version) =>
+            (
+              globalThis as unknown as {
+                chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+              }
+            ).chrome.runtime.sendMessage({
+              sotto: version,
+              type: 'decision.open',
+              input: { kind: 'key', handle: 'bob', conversationId: null },
+            }),
+          RPC_VERSION,
+        ),
+      ]);
+      try {
+        await page.emulateMedia({ colorScheme: theme });
+        await page.waitForSelector('[data-sotto="decision"][data-sotto-state="ready"]');
+        const background = await page.evaluate(
+          () => getComputedStyle(document.body).backgroundColor,
+        );
+        expect(background).toBe(theme === 'dark' ? 'rgb(0, 0, 0)' : 'rgb(255, 255, 255)');
+        await page.screenshot({ path: join(SCREENSHOTS, `decision-${theme}.png`), fullPage: true });
+        const { violations, passed } = await runAxe(page);
+        expect(violations).toEqual([]);
+        expect(passed).toBeGreaterThan(10);
+      } finally {
+        await page.close();
+        await opener.close();
+      }
+    });
+  }
 
   for (const state of STATES) {
     for (const theme of ['light', 'dark'] as const) {

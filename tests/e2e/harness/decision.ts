@@ -2,6 +2,9 @@
  * The decision window: the extension window where every choice that changes trust is taken
  * (accepting an invitation; keeping, trusting or blocking a contact's new key).
  */
+import { createIdentity, createInvite, createPrekeyRing } from '../../../lib/crypto';
+import { fingerprintOf } from '../../../lib/vault/ids';
+import type { Fixture } from '../../fixtures/server';
 import { clickDeep } from './actions';
 import type { BrowserSession, TestPage } from './session';
 
@@ -82,4 +85,20 @@ export async function decide(page: TestPage, button: DecisionButton): Promise<st
       null,
     null,
   );
+}
+
+/**
+ * The host's own move: a fresh identity's invitation posted in `conversation` as if `from`
+ * wrote it (the fixture's server forges the row). For anyone who has `from` pinned, its key
+ * is a new, pending one. Returns the new key's fingerprint as Sotto shows it.
+ */
+export function forgeNewKeyInvite(fixture: Fixture, conversation: string, from: string): string {
+  const identity = createIdentity();
+  const ring = createPrekeyRing(identity, Date.now());
+  fixture.adversary.forge({
+    convId: conversation,
+    from,
+    text: createInvite(identity, ring.current),
+  });
+  return fingerprintOf(identity.signingKey);
 }
