@@ -172,5 +172,32 @@ describe.each(selectedBrowsers())('frames the page embeds itself, in %s', (brows
       expect(timeline(fixture, conversation, 'bob').length).toBe(bobRows + 1);
       expect((await pair.shown('bob')).some((m) => m.text?.includes('trap draft'))).toBe(false);
     });
+
+    test('locking takes decrypted text off the screen in the frames already open', async () => {
+      const secret = `shown until locked ${Math.random().toString(36).slice(2)}`;
+      await pair.send('alice', secret);
+      await pair.waitForText('bob', secret);
+      const context = (
+        pair.browser('bob') as unknown as { context: import('playwright-core').BrowserContext }
+      ).context;
+      const readerTexts = async () => {
+        const frames = context
+          .pages()
+          .flatMap((page) => page.frames())
+          .filter((frame) => frame.url().includes('/reader.html'));
+        const texts = await Promise.all(
+          frames.map((frame) => frame.evaluate(() => document.body.textContent ?? '')),
+        );
+        return texts.join('\n');
+      };
+      await expect.poll(readerTexts, { timeout: 15_000 }).toContain(secret);
+      const bob = pair.vault('bob');
+      const passphrase = 'a passphrase long enough';
+      expect((await bob.call('vault.setPassphrase', { passphrase })).ok).toBe(true);
+      expect((await bob.call('vault.lock', {})).ok).toBe(true);
+      await expect.poll(readerTexts, { timeout: 5_000 }).not.toContain(secret);
+      expect(await readerTexts()).toContain('Sotto is locked');
+      expect((await bob.call('vault.unlock', { passphrase })).ok).toBe(true);
+    });
   }
 });
