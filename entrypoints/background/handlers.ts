@@ -7,11 +7,18 @@ import {
   SETTINGS_RECORD_NAME,
   type SettingsField,
 } from '@/lib/config/settings';
+import {
+  parseSecurityMark,
+  randomSecurityMark,
+  SECURITY_MARK_RECORD_NAME,
+} from '@/lib/config/security-mark';
+import { systemRandom } from '@/lib/crypto/random';
 import { type MessageKey, type UserText, userText } from '@/lib/i18n';
 import { rpcError } from '@/lib/rpc/errors';
 import { announceVaultChange } from '@/lib/rpc/events';
+import { mayConcern } from '@/lib/rpc/frame-binding';
 import type { DecisionView, IngestRowAnswer, MessageState, SendOutcome } from '@/lib/rpc/protocol';
-import { type Handlers, VaultRefusal } from '@/lib/rpc/router';
+import { type CallContext, type Handlers, VaultRefusal } from '@/lib/rpc/router';
 import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 import { type Vault, VaultError } from '@/lib/vault';
 import { openCallWindow } from './call-window';
@@ -43,6 +50,15 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/**
+ * `conversationId`, if the caller may concern itself with it (a frame: only its tab's own
+ * conversation, lib/rpc/frame-binding.ts); otherwise the request is refused.
+ */
+function bound(context: CallContext, conversationId: string): string {
+  if (!mayConcern(context, conversationId)) throw new VaultRefusal(rpcError('WRONG_CONVERSATION'));
+  return conversationId;
 }
 
 /** The vault's answers to every RPC request; `vault` resolves once IndexedDB is open. */
@@ -99,8 +115,11 @@ export function createHandlers(
         if (composeChanged) announceVaultChange(conversationId);
         return answers;
       }),
-    'compose.target': ({ conversationId, partner }) =>
-      use((vault) => vault.composeTarget(conversationId, partner)),
+    'compose.target': ({ conversationId, partner }, context) =>
+      use((vault) => {
+        bound(context, conversationId);
+        return vault.composeTarget(conversationId, partner);
+      }),
     'call.target': async ({ handle }) => {
       const vault = await vaultReady;
       if (vault.status().locked) return { state: 'locked' };
@@ -121,7 +140,7 @@ export function createHandlers(
         deliver(
           vault,
           context.tabId,
-          conversationId,
+          bound(context, conversationId),
           await vault.encrypt(conversationId, partner, text),
         ),
       ),
@@ -130,20 +149,25 @@ export function createHandlers(
         deliver(
           vault,
           context.tabId,
-          conversationId,
+          bound(context, conversationId),
           await vault.createInvite(conversationId, partner),
         ),
       ),
-    'draft.get': ({ conversationId }) =>
-      use(async (vault) => ({ text: await vault.getDraft(conversationId) })),
-    'draft.save': ({ conversationId, text }) =>
+    'draft.get': ({ conversationId }, context) =>
+      use(async (vault) => ({ text: await vault.getDraft(bound(context, conversationId)) })),
+    'draft.save': ({ conversationId, text }, context) =>
       use(async (vault) => {
-        await vault.saveDraft(conversationId, text);
+        await vault.saveDraft(bound(context, conversationId), text);
         return {};
       }),
-    'message.get': ({ messageId }) => use((vault) => vault.getMessage(messageId)),
-    'conversation.messages': ({ conversationId, limit }) =>
-      use((vault) => vault.listMessages(conversationId, { limit })),
+    // A frame gets only its own conversation's messages: the page chooses the ids it is shown.
+    'message.get': ({ messageId }, context) =>
+      use(async (vault) => {
+        const message = await vault.getMessage(messageId);
+        return message && mayConcern(context, message.conversationId) ? message : null;
+      }),
+    'conversation.messages': ({ conversationId, limit }, context) =>
+      use((vault) => vault.listMessages(bound(context, conversationId), { limit })),
     'invite.accept': ({ messageId }, context) =>
       use(async (vault) => {
         const invite = await vault.getMessage(messageId);
@@ -163,6 +187,7 @@ export function createHandlers(
           if (invite?.kind !== 'invite' || invite.direction !== 'in') {
             throw new VaultRefusal(rpcError('NOT_AN_INVITE'));
           }
+          bound(context, invite.conversationId);
         } else if (!(await vault.contact(request.handle))) {
           throw new VaultRefusal(rpcError('NO_SESSION'));
         }
@@ -321,6 +346,25 @@ export function createHandlers(
         });
         if (refused !== null) throw new VaultRefusal(rpcError('BAD_INPUT', refused));
         return effectiveSettings(BUILD_CALL_DEFAULTS, readStoredSettings(saved));
+      }),
+    'mark.get': () =>
+      use(async (vault) => {
+        const stored = parseSecurityMark(await vault.readSetting(SECURITY_MARK_RECORD_NAME));
+        if (stored) return stored;
+        // No mark yet (or an unreadable one): a random one, so every user has one from the
+        // start; two first asks at once keep whichever was written first.
+        const made = await vault.updateSetting(
+          SECURITY_MARK_RECORD_NAME,
+          (current) => parseSecurityMark(current) ?? randomSecurityMark(systemRandom),
+        );
+        return parseSecurityMark(made) ?? randomSecurityMark(systemRandom);
+      }),
+    'mark.set': (mark) =>
+      use(async (vault) => {
+        const parsed = parseSecurityMark(mark);
+        if (!parsed) throw new VaultRefusal(rpcError('BAD_INPUT'));
+        await vault.writeSetting(SECURITY_MARK_RECORD_NAME, parsed);
+        return parsed;
       }),
     'backup.export': ({ history }) =>
       use(async (vault) => {

@@ -15,6 +15,8 @@ export interface CallContext {
   caller: Caller;
   /** The tab the request came from, when it came from one. */
   tabId: number | undefined;
+  /** That tab's URL as the browser reports it (x.com's, for the content script and frames). */
+  tabUrl: string | undefined;
   frameId: number | undefined;
   url: string;
 }
@@ -71,6 +73,7 @@ export function createRouter(
     const context: CallContext = {
       caller,
       tabId: sender.tab?.id,
+      tabUrl: sender.tab?.url,
       frameId: sender.frameId,
       url: sender.url ?? '',
     };

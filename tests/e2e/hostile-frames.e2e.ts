@@ -173,6 +173,40 @@ describe.each(selectedBrowsers())('frames the page embeds itself, in %s', (brows
       expect((await pair.shown('bob')).some((m) => m.text?.includes('trap draft'))).toBe(false);
     });
 
+    test("a reader the page embeds in another conversation shows none of this one's messages", async () => {
+      const secret = `bound to its conversation ${Math.random().toString(36).slice(2)}`;
+      await pair.send('alice', secret);
+      await pair.waitForText('bob', secret);
+      const ids = (await pair.shown('bob')).filter((m) => m.text !== null).map((m) => m.id);
+      expect(ids.length).toBeGreaterThan(0);
+      // Bob opens his chat with Carol; the page there embeds a reader for the ids of his
+      // conversation with Alice, hoping to show her words out of place.
+      const page = pair.page('bob');
+      const other = fixture.conversationId('bob', 'carol');
+      await page.goto(`https://x.com/i/chat/${other}?frames=extension`);
+      await embedTransparentFrame(
+        page,
+        pair.browser('bob').extensionUrl(`reader.html?host=https://x.com&ids=${ids.join(',')}`),
+      );
+      const context = (
+        pair.browser('bob') as unknown as { context: import('playwright-core').BrowserContext }
+      ).context;
+      const trap = context
+        .pages()
+        .flatMap((p) => p.frames())
+        .find((frame) => frame.url().includes(`ids=${ids[0]}`))!;
+      const shown = await trap.evaluate(() => ({
+        states: [...document.querySelectorAll('[data-sotto="message"]')].map((m) =>
+          m.getAttribute('data-sotto-state'),
+        ),
+        text: document.body.textContent ?? '',
+      }));
+      expect(shown.text).not.toContain(secret);
+      expect(shown.states.length).toBeGreaterThan(0);
+      expect(shown.states.every((state) => state === 'error')).toBe(true);
+      await page.goto(`https://x.com/i/chat/${conversation}`);
+    });
+
     test('locking takes decrypted text off the screen in the frames already open', async () => {
       const secret = `shown until locked ${Math.random().toString(36).slice(2)}`;
       await pair.send('alice', secret);
