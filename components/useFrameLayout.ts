@@ -20,12 +20,32 @@ function reportLayout(hostOrigin: string): void {
  * vault (a reader: with the version of its message list). Layout only: nothing here may
  * carry message content.
  */
-export function useFrameLayout(hostOrigin: string, ready: boolean, version?: number): void {
+export function useFrameLayout(
+  hostOrigin: string,
+  ready: boolean,
+  version?: number,
+  /**
+   * Report the size only when this changes (a frame whose size follows what the user types
+   * passes the state that legitimately changes its layout): the page sets the frame's width and
+   * reads every height it is told, so a size that follows typing would tell it line breaks and
+   * word lengths. Without it, every resize is reported.
+   */
+  layoutKey?: string,
+): void {
+  const followsResizes = layoutKey === undefined;
   useEffect(() => {
+    if (!followsResizes) return;
     const observer = new ResizeObserver(() => reportLayout(hostOrigin));
     observer.observe(document.body);
     return () => observer.disconnect();
-  }, [hostOrigin]);
+  }, [hostOrigin, followsResizes]);
+
+  useEffect(() => {
+    if (layoutKey === undefined) return;
+    // After the render that changed the key has been laid out.
+    const frame = requestAnimationFrame(() => reportLayout(hostOrigin));
+    return () => cancelAnimationFrame(frame);
+  }, [hostOrigin, layoutKey]);
 
   useEffect(() => {
     if (!ready) return;

@@ -54,9 +54,13 @@ export default function ComposeApp({
   const visibility = useRef<VisibilityGuard | null>(null);
   // Ready once the user would see the real state and their draft, so nothing typed or pressed
   // right away lands in an empty box.
+  // What may change the frame's height: its state and a send's outcome, never the text typed.
+  const layoutKey = `${supported}|${target?.state ?? ''}|${targetError?.code ?? ''}|${sending.phase}`;
   useFrameLayout(
     hostOrigin,
     !supported || ((target !== null || targetError !== null) && draftLoaded),
+    undefined,
+    layoutKey,
   );
 
   // Locking takes the typed text off the screen (the draft is sealed in the vault); the next

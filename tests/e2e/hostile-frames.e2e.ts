@@ -8,7 +8,7 @@ import { decisionShown, decisionWindows } from './harness/decision';
 import { startE2EFixture } from './harness/host';
 import { Pair } from './harness/pair';
 import type { TestPage } from './harness/session';
-import { timeline } from './harness/sotto';
+import { openCompose, timeline } from './harness/sotto';
 
 let fixture: Fixture;
 
@@ -125,6 +125,32 @@ describe.each(selectedBrowsers())('frames the page embeds itself, in %s', (brows
     expect((await pair.shown('bob'))[0]).toMatchObject({ id: invite!.id, state: 'invite' });
     await window!.close();
     await page.evaluate(() => document.getElementById('trap')?.remove(), null);
+  });
+
+  test('the compose frame tells the page nothing while the user types', async () => {
+    const page = pair.page('alice');
+    await openCompose(page);
+    // The page's own script counts every message any frame posts to it from now on.
+    await page.evaluate(() => {
+      const seen: unknown[] = [];
+      (window as unknown as { __posted: unknown[] }).__posted = seen;
+      window.addEventListener('message', (event) => seen.push(event.data));
+    }, null);
+    await page.type('a short line');
+    await page.press('Shift+Enter');
+    await page.type('then an extraordinarilylongwordthatwouldwrapsomewhere and more words');
+    await page.press('Shift+Enter');
+    await page.press('Shift+Enter');
+    await page.type('x');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const posted = await page.evaluate(
+      () => (window as unknown as { __posted: unknown[] }).__posted,
+      null,
+    );
+    expect(posted).toEqual([]);
+    // Clear the draft again (select all, delete) for the tests after this one.
+    await page.press('Control+a');
+    await page.press('Backspace');
   });
 
   if (browserName === 'chromium') {
