@@ -1,17 +1,17 @@
 import { browser } from 'wxt/browser';
 import { BUILD_CALL_DEFAULTS } from '@/lib/config';
 import {
+  parseSecurityMark,
+  randomSecurityMark,
+  SECURITY_MARK_RECORD_NAME,
+} from '@/lib/config/security-mark';
+import {
   applySettingsChange,
   effectiveSettings,
   readStoredSettings,
   SETTINGS_RECORD_NAME,
   type SettingsField,
 } from '@/lib/config/settings';
-import {
-  parseSecurityMark,
-  randomSecurityMark,
-  SECURITY_MARK_RECORD_NAME,
-} from '@/lib/config/security-mark';
 import { systemRandom } from '@/lib/crypto/random';
 import { type MessageKey, type UserText, userText } from '@/lib/i18n';
 import { rpcError } from '@/lib/rpc/errors';

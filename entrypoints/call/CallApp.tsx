@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import SecurityMark, { useSecurityMark } from '@/components/SecurityMark';
 import { t } from '@/lib/i18n';
 import type { CallController, CallView } from './controller';
 import { RETRYABLE, TEXT } from './texts';
@@ -104,6 +105,7 @@ function DevicePicker({ controller, view }: { controller: CallController; view: 
 /** The call window: state, people, media, SAS and controls for one call. */
 export default function CallApp({ controller }: CallAppProps) {
   const [view, setView] = useState<CallView | null>(controller?.view ?? null);
+  const mark = useSecurityMark();
   const [now, setNow] = useState(Date.now());
   useEffect(() => controller?.subscribe(setView), [controller]);
   // The timer ticks only while connected.
@@ -134,6 +136,7 @@ export default function CallApp({ controller }: CallAppProps) {
     <main class={`call call-${view.state}`}>
       <header>
         <h1 class="who">@{view.handle || '…'}</h1>
+        <SecurityMark mark={mark} />
         <p
           data-sotto="call-state"
           data-sotto-state={view.state}

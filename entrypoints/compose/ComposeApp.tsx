@@ -1,5 +1,6 @@
 import type { RefObject } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import SecurityMark, { useSecurityMark } from '@/components/SecurityMark';
 import { useFrameLayout } from '@/components/useFrameLayout';
 import { useVaultLock } from '@/components/useVaultLock';
 import { type VisibilityGuard, watchVisibility } from '@/components/visibility-guard';
@@ -52,17 +53,6 @@ export default function ComposeApp({
   const [draftLoaded, setDraftLoaded] = useState(false);
   const actions = useRef<HTMLDivElement>(null);
   const visibility = useRef<VisibilityGuard | null>(null);
-  // Ready once the user would see the real state and their draft, so nothing typed or pressed
-  // right away lands in an empty box.
-  // What may change the frame's height: its state and a send's outcome, never the text typed.
-  const layoutKey = `${supported}|${target?.state ?? ''}|${targetError?.code ?? ''}|${sending.phase}`;
-  useFrameLayout(
-    hostOrigin,
-    !supported || ((target !== null || targetError !== null) && draftLoaded),
-    undefined,
-    layoutKey,
-  );
-
   // Locking takes the typed text off the screen (the draft is sealed in the vault); the next
   // focus asks the vault again.
   const lock = useVaultLock(() => {
@@ -70,6 +60,20 @@ export default function ComposeApp({
     setText('');
     setTargetError(rpcError('LOCKED'));
   });
+  // The user's mark, asked for once: it tells this frame from one the page drew.
+  const mark = useSecurityMark(!lock.locked);
+
+  // Ready once the user would see the real state and their draft, so nothing typed or pressed
+  // right away lands in an empty box.
+  // What may change the frame's height: its state, a send's outcome and whether the user's
+  // security mark has arrived; never the text typed.
+  const layoutKey = `${supported}|${target?.state ?? ''}|${targetError?.code ?? ''}|${sending.phase}|${mark !== null}`;
+  useFrameLayout(
+    hostOrigin,
+    !supported || ((target !== null || targetError !== null) && draftLoaded),
+    undefined,
+    layoutKey,
+  );
 
   const refresh = useCallback(async (): Promise<ComposeTarget | null> => {
     if (!supported) return null;
@@ -242,6 +246,7 @@ export default function ComposeApp({
     return (
       <main class="compose" data-sotto="compose" data-sotto-state="unsupported">
         <p role="status">{t('composeUnsupported')}</p>
+        <SecurityMark mark={mark} />
       </main>
     );
   }
@@ -284,26 +289,29 @@ export default function ComposeApp({
       />
       <div class="row" ref={actions}>
         <SendStatus sending={sending} canSend={canSend} hasText={text.trim() !== ''} />
-        {state === 'no-session' ? (
-          <button
-            type="button"
-            ref={inviteButton}
-            data-sotto="invite"
-            onClick={() => void invite()}
-            disabled={sending.phase === 'sending'}
-          >
-            {t('composeSendInvite')}
-          </button>
-        ) : (
-          <button
-            type="button"
-            data-sotto="send"
-            onClick={() => void send()}
-            disabled={!canSend || !text.trim() || sending.phase === 'sending'}
-          >
-            {sending.phase === 'failed' ? t('composeRetry') : t('composeSend')}
-          </button>
-        )}
+        <div class="actions">
+          <SecurityMark mark={mark} />
+          {state === 'no-session' ? (
+            <button
+              type="button"
+              ref={inviteButton}
+              data-sotto="invite"
+              onClick={() => void invite()}
+              disabled={sending.phase === 'sending'}
+            >
+              {t('composeSendInvite')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              data-sotto="send"
+              onClick={() => void send()}
+              disabled={!canSend || !text.trim() || sending.phase === 'sending'}
+            >
+              {sending.phase === 'failed' ? t('composeRetry') : t('composeSend')}
+            </button>
+          )}
+        </div>
       </div>
     </main>
   );

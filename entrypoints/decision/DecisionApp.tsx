@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import ErrorText from '@/components/ErrorText';
 import SafetyNumber from '@/components/SafetyNumber';
+import SecurityMark, { useSecurityMark } from '@/components/SecurityMark';
 import { t } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
@@ -35,6 +36,8 @@ export default function DecisionApp({ id }: DecisionAppProps) {
   const [error, setError] = useState<RpcError | null>(null);
   const [armed, setArmed] = useState(false);
   const keep = useRef<HTMLButtonElement>(null);
+  const mark = useSecurityMark();
+  const markCorner = <SecurityMark mark={mark} class="mark-corner" />;
 
   useEffect(() => {
     void callVault('decision.get', { id }).then((result) => {
@@ -74,6 +77,7 @@ export default function DecisionApp({ id }: DecisionAppProps) {
   if (state.phase === 'loading') {
     return (
       <main class="page decision" data-sotto="decision" data-sotto-state="loading">
+        {markCorner}
         <p class="status">{t('loading')}</p>
       </main>
     );
@@ -81,6 +85,7 @@ export default function DecisionApp({ id }: DecisionAppProps) {
   if (state.phase === 'gone') {
     return (
       <main class="page decision" data-sotto="decision" data-sotto-state="gone">
+        {markCorner}
         <h1>{t('decisionGoneTitle')}</h1>
         <ErrorText error={error} />
         <p>{t('decisionGone')}</p>
@@ -96,6 +101,7 @@ export default function DecisionApp({ id }: DecisionAppProps) {
     // Decided meanwhile (in another window, or the invitation was accepted): say so plainly.
     return (
       <main class="page decision" data-sotto="decision" data-sotto-state="settled">
+        {markCorner}
         <h1>{t('decisionGoneTitle')}</h1>
         <p>
           {view.kind === 'accept-invite'
@@ -123,6 +129,7 @@ export default function DecisionApp({ id }: DecisionAppProps) {
   if (state.phase === 'done') {
     return (
       <main class="page decision" data-sotto="decision" data-sotto-state="done">
+        {markCorner}
         <h1>{t('decisionDoneTitle')}</h1>
         <p role="status" data-sotto="decision-result" data-sotto-state={state.choice}>
           {doneText(view, state.choice, state.delivered)}
@@ -142,6 +149,7 @@ export default function DecisionApp({ id }: DecisionAppProps) {
       data-sotto-kind={view.kind}
       aria-busy={working ? 'true' : undefined}
     >
+      {markCorner}
       <h1>{invite ? t('decisionInviteTitle', view.handle) : t('decisionKeyTitle', view.handle)}</h1>
       {newKey || (!invite && view.offered) ? (
         <p class="status warning" role="alert">

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import BackupExport from '@/components/BackupExport';
 import ErrorText from '@/components/ErrorText';
 import PassphraseSettings from '@/components/PassphraseSettings';
+import SecurityMarkPicker from '@/components/SecurityMarkPicker';
 import UnlockForm from '@/components/UnlockForm';
 import { useVaultQuery } from '@/components/useVault';
 import VaultStatusLine from '@/components/VaultStatusLine';
@@ -97,6 +98,16 @@ export default function OnboardingApp() {
           </p>
         )}
       </section>
+
+      {status.phase === 'ready' && !locked ? (
+        <section class="card" aria-labelledby="mark-heading">
+          <h2 id="mark-heading">{t('markHeading')}</h2>
+          <p class="status" data-sotto="mark-intro">
+            {t('markIntro')}
+          </p>
+          <SecurityMarkPicker />
+        </section>
+      ) : null}
 
       {status.phase === 'ready' && !locked ? (
         <section class="card" aria-labelledby="passphrase-heading">

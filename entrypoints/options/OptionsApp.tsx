@@ -4,6 +4,7 @@ import BackupRestore from '@/components/BackupRestore';
 import ConfirmAction from '@/components/ConfirmAction';
 import ErrorText from '@/components/ErrorText';
 import PassphraseSettings from '@/components/PassphraseSettings';
+import SecurityMarkPicker from '@/components/SecurityMarkPicker';
 import UnlockForm from '@/components/UnlockForm';
 import { useVaultQuery } from '@/components/useVault';
 import VaultStatusLine from '@/components/VaultStatusLine';
@@ -106,7 +107,7 @@ function ResetEverything({ onReset }: { onReset: () => Promise<void> }) {
   );
 }
 
-/** The settings page: calls, do-not-disturb, passphrase, backups, reset. */
+/** The settings page: security mark, calls, do-not-disturb, passphrase, backups, reset. */
 export default function OptionsApp() {
   const [status, reloadStatus] = useVaultQuery('status', {});
   const [loaded, reloadSettings] = useVaultQuery('settings.get', {});
@@ -133,6 +134,12 @@ export default function OptionsApp() {
         <Section id="unlock" title={t('unlockToContinue')}>
           <p class="status">{t('optionsLockedHint')}</p>
           <UnlockForm onUnlocked={reload} autoFocus />
+        </Section>
+      ) : null}
+      {!locked && status.phase === 'ready' ? (
+        <Section id="mark" title={t('markHeading')}>
+          <p class="status">{t('markIntro')}</p>
+          <SecurityMarkPicker key={generation} />
         </Section>
       ) : null}
       {!locked ? (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import ContactCard from '@/components/ContactCard';
 import ErrorText from '@/components/ErrorText';
+import SecurityMark, { useSecurityMark } from '@/components/SecurityMark';
 import UnlockForm from '@/components/UnlockForm';
 import type { VaultState } from '@/components/useVault';
 import VaultStatusLine from '@/components/VaultStatusLine';
@@ -118,8 +119,10 @@ export default function PopupApp() {
   }, []);
 
   const locked = status.phase === 'ready' && status.value.state === 'locked';
+  const mark = useSecurityMark(status.phase === 'ready' && status.value.state === 'ready');
   return (
     <main class="popup">
+      <SecurityMark mark={mark} class="mark-corner" />
       <h1>{t('popupTitle')}</h1>
       <VaultStatusLine status={status} />
       {locked ? <UnlockForm onUnlocked={refresh} autoFocus /> : null}

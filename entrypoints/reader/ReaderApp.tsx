@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import SecurityMark, { useSecurityMark } from '@/components/SecurityMark';
 import { useFrameLayout } from '@/components/useFrameLayout';
 import { LOCKED_NOTICE, useVaultLock } from '@/components/useVaultLock';
+import type { SecurityMark as Mark } from '@/lib/config/security-mark';
 import { type MessageKey, t, translate } from '@/lib/i18n';
 import { callVault } from '@/lib/rpc/client';
 import type { RpcError } from '@/lib/rpc/errors';
@@ -50,6 +52,8 @@ export default function ReaderApp({ hostOrigin, messageIds }: ReaderAppProps) {
   // Locking drops every decrypted text from this frame; on its next focus it asks again.
   const [epoch, setEpoch] = useState(0);
   const lock = useVaultLock(() => setLoaded(new Map()));
+  // The user's mark, asked for once per frame (frames are re-used for other rows).
+  const mark = useSecurityMark(!lock.locked);
   useEffect(() => {
     if (!lock.locked) return;
     const retry = () => {
@@ -94,6 +98,7 @@ export default function ReaderApp({ hostOrigin, messageIds }: ReaderAppProps) {
           messageId={id}
           loaded={loaded.get(id) ?? { phase: 'loading' }}
           onLoaded={onLoaded}
+          mark={mark}
         />
       ))}
     </main>
@@ -142,10 +147,12 @@ function MessageEntry({
   messageId,
   loaded,
   onLoaded,
+  mark,
 }: {
   messageId: string;
   loaded: Loaded;
   onLoaded: (id: string, result: Loaded) => void;
+  mark: Mark | null;
 }) {
   useMessage(messageId, loaded.phase === 'loading', onLoaded);
   const [accepting, setAccepting] = useState<'idle' | 'busy' | 'asked' | RpcError>('idle');
@@ -237,7 +244,8 @@ function MessageEntry({
             hour: '2-digit',
             minute: '2-digit',
           })}
-        </time>
+        </time>{' '}
+        <SecurityMark mark={mark} />
       </footer>
     </article>
   );

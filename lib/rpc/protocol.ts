@@ -12,6 +12,7 @@
  */
 
 import type { DtlsFingerprint } from '../calls/sdp';
+import type { SecurityMark } from '../config/security-mark';
 import type { SettingsChange, SettingsView } from '../config/settings';
 import type { UserText } from '../i18n/user-text';
 import type { CallLogEntry, CallTicket, IncomingRing } from '../vault/calls';
@@ -197,6 +198,13 @@ export interface VaultRequests {
   'settings.get': { callers: 'page'; input: Empty; output: SettingsView };
   /** Change settings (`null` = back to the build default); answers the new effective ones. */
   'settings.set': { callers: 'page'; input: SettingsChange; output: SettingsView };
+  /**
+   * The user's security mark (made at random on first ask), which every Sotto surface shows.
+   * Frames may read it: only they and Sotto's own pages show it. Never the content script.
+   */
+  'mark.get': { callers: 'frame' | 'page'; input: Empty; output: SecurityMark };
+  /** Choose a new mark (Settings, Welcome); never a frame x.com can embed and restyle. */
+  'mark.set': { callers: 'page'; input: SecurityMark; output: SecurityMark };
 
   // ── calls: the call window, the presence listener, the popup (lib/calls, docs/PROTOCOL.md)
   /** The call window placing a call: a signed ring for `handle`, to be answered at `peerId`. */
@@ -313,6 +321,9 @@ export const ALLOWED_CALLERS: { [K in RequestType]: readonly Caller[] } = {
   'backup.import': ['page'],
   'settings.get': ['page'],
   'settings.set': ['page'],
+  // Not the content script: the mark must never be readable from inside x.com's page.
+  'mark.get': ['frame', 'page'],
+  'mark.set': ['page'],
   'call.prepare': ['page'],
   'call.bind': ['page'],
   'call.ring': ['page'],

@@ -1,3 +1,4 @@
+import { parseSecurityMark } from '../config/security-mark';
 import { isHandle } from '../sites/x/routes';
 import { MAX_INGEST_ROWS, type RequestInput, type RequestType } from './protocol';
 
@@ -143,6 +144,8 @@ export const INPUT_GUARDS: { [K in RequestType]: Guard<K> } = {
   'backup.import': shape({ file: isString(MAX_BACKUP_BASE64_LENGTH), recoveryKey: isString(200) }),
   'settings.get': shape({}),
   'settings.set': settingsChange,
+  'mark.get': shape({}),
+  'mark.set': (input): input is RequestInput<'mark.set'> => parseSecurityMark(input) !== null,
   'call.prepare': shape({ handle: isHandleString, media: isMedia, peerId: isHex32 }),
   'call.bind': shape({ callId: isHex32, own: isFingerprint, peer: isFingerprint }),
   'call.ring': shape({ ring: isString(400) }),

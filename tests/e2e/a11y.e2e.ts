@@ -70,8 +70,33 @@ interface PageState {
 }
 
 const STATES: PageState[] = [
-  { name: 'popup', path: 'popup.html', ready: '[data-sotto="fingerprint"]', width: 360 },
+  {
+    name: 'popup',
+    path: 'popup.html',
+    ready: '[data-sotto="fingerprint"]',
+    width: 360,
+    act: async (page) => {
+      await page.waitForSelector('[data-sotto="security-mark"]');
+    },
+  },
   { name: 'onboarding', path: 'onboarding.html', ready: '[data-sotto="fingerprint"]' },
+  {
+    // The security mark picker, with a choice not saved yet (preview and status shown).
+    name: 'onboarding-mark',
+    path: 'onboarding.html',
+    ready: '[data-sotto="mark-picker"]',
+    act: async (page) => {
+      const current = await page.getAttribute(
+        '[data-sotto="security-mark-preview"]',
+        'data-sotto-color',
+      );
+      await page.click(
+        `label.mark-color[data-sotto-color="${current === 'blue' ? 'green' : 'blue'}"]`,
+      );
+      await page.selectOption('[data-sotto="mark-emoji-2"]', '🦉');
+      await page.waitForSelector('[data-sotto="mark-state"][data-sotto-state="unsaved"]');
+    },
+  },
   { name: 'contacts', path: 'contacts.html', ready: '[data-sotto="safety-qr"]' },
   {
     name: 'contacts-confirm-remove',
@@ -159,6 +184,7 @@ describe.runIf(selectedBrowsers().includes('chromium'))('accessibility in chromi
       try {
         await page.emulateMedia({ colorScheme: theme });
         await page.waitForSelector('[data-sotto="decision"][data-sotto-state="ready"]');
+        await page.waitForSelector('[data-sotto="security-mark"]');
         const background = await page.evaluate(
           () => getComputedStyle(document.body).backgroundColor,
         );

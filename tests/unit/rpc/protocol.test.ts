@@ -33,9 +33,17 @@ describe('what the content script may ask', () => {
       'decision.open',
       'draft.get',
       'draft.save',
+      'mark.get',
       'message.get',
       'status',
     ]);
+  });
+
+  // The security mark proves a Sotto box is Sotto's because x.com cannot know it: the content
+  // script (inside the page) may never read it, and nothing x.com embeds may change it.
+  test('the security mark is read by frames and pages, and changed by pages only', () => {
+    expect([...ALLOWED_CALLERS['mark.get']].sort()).toEqual(['frame', 'page']);
+    expect(ALLOWED_CALLERS['mark.set']).toEqual(['page']);
   });
 
   test('every request has a guard and a caller list', () => {
