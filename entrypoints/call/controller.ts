@@ -468,7 +468,7 @@ export class CallController {
         this.#later(() => {
           if (this.#view.state === 'calling') void this.#finish('ended', 'no-answer');
         }, ABANDONED_RING_GRACE_MS);
-      } else void this.#finish('ended', this.#endedByThem());
+      } else void this.#endByThem(this.#endedByThem());
     });
   }
 
@@ -479,6 +479,16 @@ export class CallController {
    * at once while packets still flowed; a network that goes away or a process that dies
    * first stops the packets, and the connection is `disconnected` seconds before it closes.
    */
+  /**
+   * The other side ended the call. While its binding is due and unverified, that is a failed
+   * security check: a middle that cannot pass it would otherwise hang up on both sides just
+   * before the deadline and turn an interception into an ordinary "Call ended."
+   */
+  async #endByThem(reason: 'remote-hangup' | 'connection-lost'): Promise<void> {
+    if (this.#gate.checking) this.#gate.fail();
+    else await this.#finish('ended', reason);
+  }
+
   #endedByThem(): 'remote-hangup' | 'connection-lost' {
     return this.#packetsStopped ? 'connection-lost' : 'remote-hangup';
   }
@@ -566,7 +576,7 @@ export class CallController {
         if (state === 'ringing' && !this.#accepted) await this.#finish('ended', 'missed');
         break;
       case 'hangup':
-        await this.#finish('ended', 'remote-hangup');
+        await this.#endByThem('remote-hangup');
         break;
       case 'bind':
         this.#gate.theirs(message.signature);
@@ -643,7 +653,7 @@ export class CallController {
       void this.#startBinding();
     });
     call.on('close', () => {
-      if (!this.#finished) void this.#finish('ended', this.#endedByThem());
+      if (!this.#finished) void this.#endByThem(this.#endedByThem());
     });
     const pc = call.peerConnection;
     const watch = () => {
@@ -654,7 +664,7 @@ export class CallController {
         void this.#startBinding();
       }
       if (s === 'failed' || s === 'closed') {
-        if (!this.#finished) void this.#finish('ended', this.#endedByThem());
+        if (!this.#finished) void this.#endByThem(this.#endedByThem());
       }
       if (s === 'disconnected') {
         this.#packetsStopped = true;

@@ -57,6 +57,15 @@ export class MediaGate<Remote> {
     return this.#state;
   }
 
+  /**
+   * The peer's binding is due (media connected, or ours sent) and has not verified yet. A call
+   * that the other side (or whoever sits between) ends now never passed the security check,
+   * and must not read as an ordinary end.
+   */
+  get checking(): boolean {
+    return this.#state === 'closed' && this.#bindingTimer !== null;
+  }
+
   /** Whether a track of this kind may be on now. */
   enabledFor(kind: string): boolean {
     return (

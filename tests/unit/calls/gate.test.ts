@@ -110,6 +110,22 @@ describe('the media gate', () => {
     expect(events).toEqual(['failed']);
   });
 
+  test('it says when a security check is under way: from the binding being due until it decides', () => {
+    const verifiedCall = setup();
+    expect(verifiedCall.gate.checking).toBe(false);
+    verifiedCall.gate.answered();
+    expect(verifiedCall.gate.checking).toBe(false); // ringing and setting up: nothing due yet
+    verifiedCall.gate.expectBinding();
+    expect(verifiedCall.gate.checking).toBe(true);
+    verifiedCall.gate.ourView(check);
+    verifiedCall.gate.theirs(GOOD);
+    expect(verifiedCall.gate.checking).toBe(false);
+    const failedCall = setup();
+    failedCall.gate.expectBinding();
+    failedCall.gate.fail();
+    expect(failedCall.gate.checking).toBe(false);
+  });
+
   test('the deadline runs from the first of "media up" and "ours sent"', () => {
     const { gate, timers } = setup();
     gate.expectBinding();
