@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useLayoutEffect } from 'preact/hooks';
 import { postToHost } from '@/lib/rpc/frame';
 
 /** The document's height, and for a reader each message's: what a re-created row should measure. */
@@ -40,11 +40,10 @@ export function useFrameLayout(
     return () => observer.disconnect();
   }, [hostOrigin, followsResizes]);
 
-  useEffect(() => {
-    if (layoutKey === undefined) return;
-    // After the render that changed the key has been laid out.
-    const frame = requestAnimationFrame(() => reportLayout(hostOrigin));
-    return () => cancelAnimationFrame(frame);
+  // A layout effect, so the size goes before "ready" (posted from a plain effect): a frame
+  // that said ready at its initial height would show its buttons clipped for a moment.
+  useLayoutEffect(() => {
+    if (layoutKey !== undefined) reportLayout(hostOrigin);
   }, [hostOrigin, layoutKey]);
 
   useEffect(() => {

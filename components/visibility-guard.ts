@@ -10,6 +10,13 @@
 
 /** IOv2's own floor for `delay` (ms): reports come at most this often. */
 const REPORT_DELAY_MS = 100;
+/**
+ * A click while the last report said "hidden" waits this long for a newer one. A frame that
+ * just appeared, or just grew to its real height, was last seen clipped: its next report
+ * (at most REPORT_DELAY_MS after the change) says visible, and a person's quick click must
+ * not fail for that. A frame the page keeps hidden gets no newer report, and the click fails.
+ */
+const NEWER_REPORT_WAIT_MS = 400;
 /** A click that comes before the first report waits for it at most this long. */
 const FIRST_REPORT_WAIT_MS = 1_000;
 
@@ -50,11 +57,12 @@ export function watchVisibility(target: Element): VisibilityGuard {
   return {
     supported: true,
     visible: () => {
-      if (last !== null) return Promise.resolve(last);
-      // The frame was just shown: a person's quick click waits for the first report, not longer.
+      if (last === true) return Promise.resolve(true);
+      // Not seen yet, or last seen hidden: wait briefly for a newer report (see above).
+      const wait = last === null ? FIRST_REPORT_WAIT_MS : NEWER_REPORT_WAIT_MS;
       return new Promise((resolve) => {
         waiters.push(resolve);
-        setTimeout(() => resolve(last ?? false), FIRST_REPORT_WAIT_MS);
+        setTimeout(() => resolve(false), wait);
       });
     },
     stop: () => observer.disconnect(),
