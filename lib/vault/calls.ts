@@ -40,10 +40,15 @@ export function withPresenceAddress(
   return { ...contact, presenceAddress: address };
 }
 
-/** The contact who has this key pinned and may call us (not while a key change is pending). */
+/**
+ * The contact who has this key pinned and may call us: not one the user blocked, nor one whose
+ * old-style key change waits for approval. (A pending new key does not stop the pinned one.)
+ */
 export function contactForKey(contacts: ContactRecord[], key: Uint8Array): string | null {
   const found = contacts.find((c) => bytesEqual(c.identityKey, key));
-  return found && found.verification.state !== 'changed' ? found.handle : null;
+  return found && found.verification.state !== 'changed' && found.blockedAt === undefined
+    ? found.handle
+    : null;
 }
 
 export function callLogView(record: CallLogRecord): CallLogEntry {

@@ -175,6 +175,22 @@ describe('pending keys', () => {
     expect(await whoReads(alice, 'unblocked', [bob, impostor])).toEqual(['decrypted', 'error']);
   });
 
+  it('a blocked contact cannot ring', async () => {
+    const clock = new Clock();
+    const alice = await person('alice', clock);
+    const bob = await person('bob', clock);
+    await connect(alice, bob);
+    await send(alice, bob, 'my address rides along');
+    await send(bob, alice, 'and mine');
+    const ring = async () => {
+      const ticket = await bob.vault.prepareCall('alice', 'audio', 'c'.repeat(32));
+      return alice.vault.receiveRing(ticket.ring!);
+    };
+    expect((await ring()).ok).toBe(true);
+    await alice.vault.decideKey('bob', 'block');
+    expect(await ring()).toEqual({ ok: false, reason: 'stranger' });
+  });
+
   it('a pending key carries no presence address: rings go to the pinned installation', async () => {
     const clock = new Clock();
     const alice = await person('alice', clock);
