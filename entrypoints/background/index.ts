@@ -32,7 +32,13 @@ export default defineBackground({
     // polyfill lets a listener return a promise in Chrome as in Firefox.
     browser.runtime.onMessage.addListener(listener);
     // Incoming calls: the presence listener calls the same handlers a page would.
-    const self = { caller: 'page', tabId: undefined, tabUrl: undefined, frameId: undefined, url: '' } as const;
+    const self = {
+      caller: 'page',
+      tabId: undefined,
+      tabUrl: undefined,
+      frameId: undefined,
+      url: '',
+    } as const;
     presence = startPresenceHost({
       config: async () => handlers['presence.config']({}, self),
       ring: async (ring) => (await handlers['call.ring']({ ring }, self)).answer,
