@@ -8,6 +8,7 @@ import { initConversationReporter } from './conversation-reporter';
 import { initEnvelopeSender } from './envelope-sender';
 import { initFrameTheme } from './frames';
 import { initHealthNotice } from './health-notice';
+import { initInboxPreviews } from './inbox-previews';
 import { initMessageRows } from './message-rows';
 
 /**
@@ -42,6 +43,7 @@ export default defineContentScript({
       initHeaderCallButtons(root, navigation, scoped);
       initHealthNotice(root, navigation, scoped);
       initMessageRows(root, scoped);
+      initInboxPreviews(root, scoped);
     }, signal);
   },
 });

@@ -55,6 +55,23 @@ export function readMessageRow(row: Element): MessageRow | null {
   };
 }
 
+/**
+ * The texts an inbox item shows, by the element that holds each directly: the partner's
+ * name, the time and the last message's preview among them. X marks the preview with no
+ * testid of its own, so callers look at every text; Sotto's own elements are skipped.
+ */
+export function readInboxItemTexts(item: Element): Map<HTMLElement, string> {
+  const texts = new Map<HTMLElement, string>();
+  // NodeFilter.SHOW_TEXT
+  const walker = item.ownerDocument.createTreeWalker(item, 4);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element || element === item || element.closest('[data-sotto]')) continue;
+    texts.set(element, (texts.get(element) ?? '') + (node.nodeValue ?? ''));
+  }
+  return texts;
+}
+
 const nativeValueSetter = Object.getOwnPropertyDescriptor(
   HTMLTextAreaElement.prototype,
   'value',

@@ -12,6 +12,10 @@ export const X_SELECTORS = {
   messageScroller: '[data-testid="dm-message-scroller"]',
   messageList: '[data-testid="dm-message-list"]',
   messageRow: '[data-dm-message-row]',
+  /** The conversation list (inbox) beside the open conversation. */
+  inboxPanel: '[data-testid="dm-inbox-panel"]',
+  /** One conversation in the inbox (`dm-conversation-item-<uid>:<uid>`), with its preview. */
+  inboxItem: '[data-testid^="dm-conversation-item-"]',
   composerForm: 'form[data-testid="dm-composer-form"]',
   composerTextarea: 'textarea[data-testid="dm-composer-textarea"]',
   composerSendButton: 'button[data-testid="dm-composer-send-button"]',
