@@ -164,7 +164,8 @@ export function createHandlers(
     'message.get': ({ messageId }, context) =>
       use(async (vault) => {
         const message = await vault.getMessage(messageId);
-        return message && mayConcern(context, message.conversationId) ? message : null;
+        if (message) bound(context, message.conversationId);
+        return message;
       }),
     'conversation.messages': ({ conversationId, limit }, context) =>
       use((vault) => vault.listMessages(bound(context, conversationId), { limit })),
