@@ -12,6 +12,11 @@ export interface PendingDecision {
   request: DecisionRequest;
   /** The tab whose frame asked (an acceptance is posted through its composer). */
   tabId: number | null;
+  /**
+   * The fingerprint of the key the window showed on offer, once it showed one: a choice is
+   * taken about that key only, never one the host swapped in while the window was open.
+   */
+  shown?: string | null;
 }
 
 const WINDOW = { type: 'popup' as const, width: 460, height: 620 };
@@ -37,6 +42,11 @@ export async function readDecision(id: string): Promise<PendingDecision | null> 
     | PendingDecision
     | undefined;
   return stored ?? null;
+}
+
+export async function rememberShown(id: string, fingerprint: string | null): Promise<void> {
+  const pending = await readDecision(id);
+  if (pending) await browser.storage.session.set({ [KEY(id)]: { ...pending, shown: fingerprint } });
 }
 
 export async function forgetDecision(id: string): Promise<void> {

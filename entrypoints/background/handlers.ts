@@ -23,7 +23,7 @@ import { base64ToBytes, bytesToBase64 } from '@/lib/rpc/transfer';
 import { type Vault, VaultError } from '@/lib/vault';
 import { openCallWindow } from './call-window';
 import { type CallHandlerDeps, createCallHandlers } from './calls';
-import { forgetDecision, openDecisionWindow, readDecision } from './decisions';
+import { forgetDecision, openDecisionWindow, readDecision, rememberShown } from './decisions';
 import { forgetUnlockedKey, rememberUnlockedKey } from './key-cache';
 import { sendThroughTab } from './tab-sender';
 
@@ -203,6 +203,7 @@ export function createHandlers(
         if (request.kind === 'key') {
           const contact = await vault.contact(request.handle);
           if (!contact) return null;
+          await rememberShown(id, contact.pendingKey?.fingerprint ?? null);
           return {
             kind: 'key',
             handle: request.handle,
@@ -236,6 +237,12 @@ export function createHandlers(
         const { request } = pending;
         let delivery: SendOutcome['delivery'] | null = null;
         if (request.kind === 'key') {
+          // The host may have shown yet another key while the window was open: the user
+          // decides about the key they saw, or about nothing.
+          const now = (await vault.contact(request.handle))?.pendingKey?.fingerprint ?? null;
+          if (pending.shown === undefined || now !== pending.shown) {
+            throw new VaultRefusal(rpcError('KEY_CHANGED_BLOCKED', userText('decisionKeyMoved')));
+          }
           await vault.decideKey(
             request.handle,
             choice === 'confirm' ? 'trust' : choice === 'block' ? 'block' : 'keep',

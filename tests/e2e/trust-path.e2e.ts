@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Fixture } from '../fixtures/server';
 import { clickDeep } from './harness/actions';
 import { selectedBrowsers } from './harness/browsers';
-import { decide, decisionShown, decisionWindows, waitForDecision } from './harness/decision';
+import {
+  decide,
+  decisionShown,
+  decisionWindows,
+  forgeNewKeyInvite,
+  waitForDecision,
+} from './harness/decision';
 import { startE2EFixture } from './harness/host';
 import { launchBrowser } from './harness/launch';
 import { Pair } from './harness/pair';
@@ -181,5 +187,29 @@ describe.each(selectedBrowsers())('the trust path in %s', (browserName) => {
     });
     // Trusted now: Alice's next message goes to the key she chose.
     await pair.waitForComposeState('alice', 'ready');
+  });
+
+  test('a key the host swaps in while the window is open is not the one trusted', async () => {
+    const pinned = (await aliceSees('bob')).value!.fingerprint;
+    const first = forgeNewKeyInvite(fixture, conversation, 'bob');
+    await expect
+      .poll(async () => (await aliceSees('bob')).value?.pendingKey?.fingerprint, {
+        timeout: 15_000,
+      })
+      .toBe(first);
+    const window = await aliceReviewsFromContacts();
+    expect((await decisionShown(window)).offered).toBe(first);
+    const second = forgeNewKeyInvite(fixture, conversation, 'bob');
+    await expect
+      .poll(async () => (await aliceSees('bob')).value?.pendingKey?.fingerprint, {
+        timeout: 15_000,
+      })
+      .toBe(second);
+    await expect(decide(window, 'confirm')).rejects.toThrow(/Another new key arrived/);
+    expect((await aliceSees('bob')).value).toMatchObject({
+      fingerprint: pinned,
+      pendingKey: { fingerprint: second },
+    });
+    await window.close();
   });
 });
