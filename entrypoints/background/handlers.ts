@@ -189,8 +189,10 @@ export function createHandlers(
             throw new VaultRefusal(rpcError('NOT_AN_INVITE'));
           }
           bound(context, invite.conversationId);
-        } else if (!(await vault.contact(request.handle))) {
-          throw new VaultRefusal(rpcError('NO_SESSION'));
+        } else {
+          if (request.conversationId !== null) bound(context, request.conversationId);
+          if (!(await vault.contact(request.handle)))
+            throw new VaultRefusal(rpcError('NO_SESSION'));
         }
         await openDecisionWindow(request, context.tabId);
         return {};
@@ -243,11 +245,12 @@ export function createHandlers(
           if (pending.shown === undefined || now !== pending.shown) {
             throw new VaultRefusal(rpcError('KEY_CHANGED_BLOCKED', userText('decisionKeyMoved')));
           }
-          await vault.decideKey(
+          const concerned = await vault.decideKey(
             request.handle,
             choice === 'confirm' ? 'trust' : choice === 'block' ? 'block' : 'keep',
           );
-          if (request.conversationId) announceVaultChange(request.conversationId);
+          // Every conversation with them, not only the one the window was opened from.
+          for (const conversationId of concerned) announceVaultChange(conversationId);
         } else {
           const invite = await vault.getMessage(request.messageId);
           if (!invite?.inviteFrom) throw new VaultRefusal(rpcError('UNKNOWN_MESSAGE'));

@@ -49,6 +49,17 @@ export default function ComposeApp({
   // While sending waits for a key decision, focus goes to the button that opens it.
   const reviewButton = useRef<HTMLButtonElement>(null);
   const reviewNeeded = useRef(false);
+  /** Where focus belongs: the invitation to send, the key decision to take, or the text box. */
+  const focusDefault = useCallback(
+    () =>
+      (offerInvite.current
+        ? inviteButton.current
+        : reviewNeeded.current
+          ? reviewButton.current
+          : input.current
+      )?.focus(),
+    [],
+  );
   const draftTimer = useRef<ReturnType<typeof setTimeout>>();
   const [draftLoaded, setDraftLoaded] = useState(false);
   const actions = useRef<HTMLDivElement>(null);
@@ -63,11 +74,11 @@ export default function ComposeApp({
   // The user's mark, asked for once: it tells this frame from one the page drew.
   const mark = useSecurityMark(!lock.locked);
 
-  // Ready once the user would see the real state and their draft, so nothing typed or pressed
-  // right away lands in an empty box.
   // What may change the frame's height: its state, a send's outcome and whether the user's
   // security mark has arrived; never the text typed.
   const layoutKey = `${supported}|${target?.state ?? ''}|${targetError?.code ?? ''}|${sending.phase}|${mark !== null}`;
+  // Ready once the user would see the real state and their draft, so nothing typed or pressed
+  // right away lands in an empty box.
   useFrameLayout(
     hostOrigin,
     !supported || ((target !== null || targetError !== null) && draftLoaded),
@@ -97,7 +108,7 @@ export default function ComposeApp({
     };
     window.addEventListener('focus', retry);
     return () => window.removeEventListener('focus', retry);
-  }, [lock, refresh, conversationId]);
+  }, [lock.locked, lock.clear, refresh, conversationId]);
 
   useEffect(() => {
     if (!supported) return;
@@ -113,22 +124,13 @@ export default function ComposeApp({
 
   // The frame opens with focus in the text box; once the vault's answer shows that sending
   // waits for a key decision, focus moves (once) to the button that opens it.
-  const loadedState = target?.state ?? null;
-  const firstState = useRef<string | null>(null);
+  const loaded = target !== null;
   useEffect(() => {
-    if (loadedState === null || firstState.current !== null) return;
-    firstState.current = loadedState;
-    if (reviewNeeded.current && document.hasFocus()) reviewButton.current?.focus();
-  }, [loadedState]);
+    if (loaded && reviewNeeded.current && document.hasFocus()) focusDefault();
+  }, [loaded, focusDefault]);
 
   useEffect(() => {
-    const focusInput = () =>
-      (offerInvite.current
-        ? inviteButton.current
-        : reviewNeeded.current
-          ? reviewButton.current
-          : input.current
-      )?.focus();
+    const focusInput = () => focusDefault();
     focusInput();
     window.addEventListener('focus', focusInput);
     const onKey = (event: KeyboardEvent) => {
@@ -139,7 +141,7 @@ export default function ComposeApp({
       window.removeEventListener('focus', focusInput);
       window.removeEventListener('keydown', onKey);
     };
-  }, [hostOrigin]);
+  }, [hostOrigin, focusDefault]);
 
   useEffect(() => {
     if (!actions.current) return;

@@ -62,7 +62,7 @@ export default function ReaderApp({ hostOrigin, messageIds }: ReaderAppProps) {
     };
     window.addEventListener('focus', retry);
     return () => window.removeEventListener('focus', retry);
-  }, [lock]);
+  }, [lock.locked, lock.clear]);
   const allShown = list.ids.every((id) => (loaded.get(id)?.phase ?? 'loading') !== 'loading');
   // The newest list whose every message was shown (a later list may still be loading).
   const shownVersion = useRef<number | null>(null);

@@ -153,8 +153,11 @@ export interface Vault {
   setVerified(handle: string, verified: boolean): Promise<void>;
   /** Trust the pending (or changed) key: the same as `decideKey(handle, 'trust')`. */
   approveKeyChange(handle: string): Promise<void>;
-  /** The user's decision about a contact's pending key: keep the pinned one, trust, block. */
-  decideKey(handle: string, decision: 'keep' | 'trust' | 'block'): Promise<void>;
+  /**
+   * The user's decision about a contact's pending key: keep the pinned one, trust, block.
+   * Resolves with the conversations with them (whose compose frames should look again).
+   */
+  decideKey(handle: string, decision: 'keep' | 'trust' | 'block'): Promise<string[]>;
   /** Every contact, by handle. */
   contacts(): Promise<ContactView[]>;
   /** Forget a contact's pinned key and sessions (history stays). */

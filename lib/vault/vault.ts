@@ -1436,33 +1436,36 @@ class SottoVault implements Vault {
     });
   }
 
-  approveKeyChange(handle: string): Promise<void> {
-    return this.decideKey(handle, 'trust');
+  async approveKeyChange(handle: string): Promise<void> {
+    await this.decideKey(handle, 'trust');
   }
 
   /**
    * The user's decision about a contact's key (taken in a trusted extension surface): the
    * contact record and, in every conversation with them, which session may send.
    */
-  decideKey(handle: string, decision: KeyDecision): Promise<void> {
+  decideKey(handle: string, decision: KeyDecision): Promise<string[]> {
     return this.#guard(async () => {
       const h = this.#handle(handle);
       if (decision !== 'keep' && decision !== 'trust' && decision !== 'block') throw badInput();
       const now = this.#now();
-      const found = await this.#store.transact(['contacts', 'sessions'], async (tx) => {
+      const concerned = await this.#store.transact(['contacts', 'sessions'], async (tx) => {
         const record = await tx.get('contacts', h);
-        if (!record) return false;
+        if (!record) return null;
         const decided = decideKey(record, decision, now);
         await tx.put('contacts', decided);
+        const ids: string[] = [];
         for (const conversation of await tx.getAll('sessions')) {
           const state = parseConversation(conversation.state);
           if (state.handle !== h) continue;
+          ids.push(conversation.contact);
           const next = afterKeyDecision(state, decided.identityKey, decision);
           if (next !== state) await this.#putConversation(tx, conversation.contact, next);
         }
-        return true;
+        return ids;
       });
-      if (!found) throw badInput(VAULT_MESSAGES.noContact);
+      if (!concerned) throw badInput(VAULT_MESSAGES.noContact);
+      return concerned;
     });
   }
 

@@ -78,8 +78,9 @@ describe.each([
     await expectVaultError(alice.vault.encrypt(CONV, 'bob', 'to whom?'), 'KEY_CHANGED_BLOCKED');
     expect((await alice.vault.callTarget('bob')).state).toBe('key-changed-blocked');
 
-    // Keep the old key: sending resumes on Bob's session; the impostor reads nothing.
-    await alice.vault.decideKey('bob', 'keep');
+    // Keep the old key: sending resumes on Bob's session; the impostor reads nothing. The
+    // answer names the conversations with Bob, whose compose frames must look again.
+    expect(await alice.vault.decideKey('bob', 'keep')).toEqual([CONV]);
     expect(await alice.vault.contact('bob')).toMatchObject({
       fingerprint: pinned!.fingerprint,
       verified,
